@@ -1,0 +1,197 @@
+"""The typed, immutable assessment: a bank, the answer sheets of each round, the settings.
+
+Everything here has passed validation; scoring and planning take these types and nothing
+else, so they never need to check their input again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, NamedTuple
+
+ScaleKind = Literal["points", "choices", "multi"]
+Rating = Literal["low", "medium", "high"]
+RATING_VALUE: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3}
+NOT_APPLICABLE = frozenset({"n/a", "na"})
+"""Answers meaning "not applicable" (compared lower-cased, so N/A and NA count too)."""
+
+
+@dataclass(frozen=True)
+class Option:
+    """A point on a points scale, a choice of a choices scale, or an option of a multi question.
+
+    For points ``id`` is the number as text; ``score`` is the option's worth in 0..1
+    (for multi options, its weight).
+    """
+
+    id: str
+    label: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How a question is answered and how an answer becomes a score in 0..100."""
+
+    name: str
+    kind: ScaleKind
+    options: tuple[Option, ...]
+
+    @property
+    def values(self) -> tuple[int, ...]:
+        """The numbers of a points scale, lowest first."""
+        return tuple(int(option.id) for option in self.options)
+
+    def option(self, option_id: str) -> Option | None:
+        """The option with this id (for points: the number as text), if any."""
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        return None
+
+    def describe(self) -> str:
+        """A one-line summary of the allowed answers, for messages and templates."""
+        if self.kind == "points":
+            return " · ".join(f"{o.id} = {o.label}" for o in self.options)
+        return ", ".join(o.id for o in self.options)
+
+
+@dataclass(frozen=True)
+class TuneUp:
+    """A recommendation that applies while its question scores below ``below``."""
+
+    id: str
+    below: float
+    title: str
+    body: str
+    effort: Rating
+    impact: Rating
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    dimension_id: str
+    text: str
+    help: str
+    weight: float
+    scale: Scale
+    tune_ups: tuple[TuneUp, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """How answer sheets address the question: ``dimension.question``."""
+        return f"{self.dimension_id}.{self.id}"
+
+
+@dataclass(frozen=True)
+class Dimension:
+    id: str
+    title: str
+    summary: str
+    weight: float
+    questions: tuple[Question, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    name: str
+    min: float
+    description: str
+
+
+@dataclass(frozen=True)
+class Bank:
+    """One or more question banks merged into the set of dimensions an assessment asks."""
+
+    id: str
+    title: str
+    version: str
+    description: str
+    levels: tuple[Level, ...]
+    dimensions: tuple[Dimension, ...]
+    scales: tuple[Scale, ...] = ()
+    questions: Mapping[str, Question] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self.questions:
+            index = {q.key: q for d in self.dimensions for q in d.questions}
+            object.__setattr__(self, "questions", index)
+
+    def level_for(self, score: float) -> Level:
+        """The highest level whose minimum the score reaches."""
+        chosen = self.levels[0]
+        for level in self.levels:
+            if score >= level.min:
+                chosen = level
+        return chosen
+
+
+class Answer(NamedTuple):
+    """One answer: the value as written, its score (``None`` for n/a) and any note."""
+
+    value: object
+    score: float | None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One respondent's answers in one round. Unanswered questions are simply absent."""
+
+    path: str
+    respondent: str
+    team: str
+    role: str | None
+    answers: Mapping[str, Answer]
+
+
+@dataclass(frozen=True)
+class Round:
+    id: str
+    date: dt.date | None
+    title: str | None
+    sheets: tuple[Sheet, ...]
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The scoring and report settings of ``assessment.yml``."""
+
+    client: str
+    target: float = 80
+    date: dt.date | None = None
+    min_group_size: int = 3
+    show_respondents: bool = False
+    leadership_roles: tuple[str, ...] = ()
+    frontline_roles: tuple[str, ...] = ()
+    primary: str = "indigo"
+    accent: str = "amber"
+    logo: str | None = None
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """A whole engagement: settings, the bank and every round (the last is current)."""
+
+    settings: Settings
+    bank: Bank
+    rounds: tuple[Round, ...]
+    root: str = "."
+
+    def round(self, round_id: str | None = None) -> Round:
+        """The round with this id, or the current (last) round."""
+        if round_id is None:
+            return self.rounds[-1]
+        for candidate in self.rounds:
+            if candidate.id == round_id:
+                return candidate
+        raise KeyError(round_id)
+
+    def previous(self, round_id: str) -> Round | None:
+        """The round before ``round_id``, if any."""
+        ids = [r.id for r in self.rounds]
+        index = ids.index(round_id)
+        return self.rounds[index - 1] if index > 0 else None

@@ -1,0 +1,49 @@
+"""Problems found in user input, reported all together with their place in the file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, pointing at a file, line, column and key.
+
+    Prints as ``path:line:column: key: message`` (the key is left out when the problem
+    is not about one key, such as a YAML syntax error).
+    """
+
+    path: str
+    line: int = 0
+    column: int = 0
+    key: str = ""
+    message: str = ""
+
+    def __str__(self) -> str:
+        place = self.path
+        if self.line:
+            place += f":{self.line}:{self.column or 1}"
+        if self.key:
+            return f"{place}: {self.key}: {self.message}"
+        return f"{place}: {self.message}"
+
+
+class InputError(Exception):
+    """Raised once loading has collected every problem of a run."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(sorted(set(problems), key=_sort_key))
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def _sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
+    return (problem.path, problem.line, problem.column, problem.key, problem.message)
+
+
+def did_you_mean(word: str, candidates: Iterable[str]) -> str:
+    """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
+    import difflib
+
+    matches = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""

@@ -1,0 +1,1 @@
+"""Build the cxmaturity report site and command line on top of ``assessment``."""

@@ -1,0 +1,259 @@
+"""The ``cxmaturity`` command: a thin layer over the ``assessment`` and ``generator`` APIs.
+
+Each command parses its options, calls one library function and prints. User errors
+become exit status 2 with ``path:line:column: key: message`` lines, in one place
+(:class:`_Commands`), never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import string
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from assessment import __version__
+from assessment.document import CSV_COLUMNS, results_document, results_rows
+from assessment.loading import PROJECT_FILE, bundled_banks, bundled_path, load_assessment, load_bank
+from assessment.model import Assessment, Bank
+from assessment.planning import plan as make_plan
+from assessment.problems import InputError
+from assessment.schemas import bank_schema, project_schema, sheet_schema
+from assessment.scoring import score_assessment
+from assessment.sheets import answer_sheet_template
+
+from .terminal import score_table, validate_summary
+
+USER_ERROR = 2
+SCHEMA_FOLDER = "schemas"
+SHEET_SCHEMA = "answer-sheet.schema.json"
+SCHEMA_MARK = "Written by `cxmaturity schema`: regenerate it rather than edit it."
+TEMPLATE_FILE = "answer-sheet-template.yml"
+
+
+class UserError(click.ClickException):
+    """A mistake in how the command was called or in the files it was given: exit 2."""
+
+    exit_code = USER_ERROR
+
+
+class _Commands(click.Group):
+    """Turns problems in the input into messages and exit status 2, for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except InputError as error:
+            for problem in error.problems:
+                click.echo(str(problem), err=True)
+            count = len(error.problems)
+            files = len({p.path for p in error.problems})
+            click.echo(
+                f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}",
+                err=True,
+            )
+            ctx.exit(USER_ERROR)
+
+
+def _fail(message: str) -> NoReturn:
+    raise UserError(message)
+
+
+def _write_new(path: Path, text: str) -> None:
+    """Write a file that must not exist yet, atomically (never half a file, never a loss)."""
+    if path.exists():
+        _fail(f"{path}: already exists; not overwritten (choose another name or move it away)")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _project_bank(project: str | None) -> tuple[Bank, Assessment | None]:
+    """The bank of a project (checking the whole project), or the bundled cx-core bank."""
+    if project is None and not Path(PROJECT_FILE).exists():
+        return load_bank(bundled_banks()["cx-core"]), None
+    assessment = load_assessment(project or ".")
+    return assessment.bank, assessment
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cxmaturity")
+def cli() -> None:
+    """Score customer-experience maturity assessments and build their report.
+
+    \b
+    A project is a folder with assessment.yml and answers/:
+      cxmaturity init acme            # start one
+      cxmaturity validate acme        # check every file, with line numbers
+      cxmaturity score acme           # scores, levels and the tune-up plan
+    """
+
+
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--client", default="Our organisation", show_default=True, help="Client name.")
+@click.option("--bank", "bank_id", default="cx-core", show_default=True, help="Bundled bank id.")
+def init(directory: Path, client: str, bank_id: str) -> None:
+    """Create a ready project: assessment.yml, answers/, a template and editor schemas.
+
+    \b
+    Example:
+      cxmaturity init acme --client "Acme Outdoor Co."
+    """
+    banks = bundled_banks()
+    if bank_id not in banks:
+        _fail(f"unknown bank '{bank_id}'; bundled banks: {', '.join(banks)}")
+    if directory.exists() and any(directory.iterdir()):
+        _fail(f"{directory}: folder is not empty; init only writes into a new or empty folder")
+    bank = load_bank(banks[bank_id])
+    values = {"client": json.dumps(client, ensure_ascii=False), "bank": bank_id}
+    for name in ("assessment.yml", "README.md"):
+        source = bundled_path("init", name).read_text(encoding="utf-8")
+        _write_new(directory / name, string.Template(source).substitute(values))
+    (directory / "answers").mkdir(parents=True, exist_ok=True)
+    (directory / "answers" / ".gitkeep").touch()
+    _write_schemas(bank, directory / SCHEMA_FOLDER)
+    template = answer_sheet_template(bank, f"{SCHEMA_FOLDER}/{SHEET_SCHEMA}")
+    _write_new(directory / TEMPLATE_FILE, template)
+    click.echo(f"Created {directory}/ for {client}, asking the {bank.id} bank.")
+    click.echo(f"Next: copy {directory}/{TEMPLATE_FILE} to {directory}/answers/<team>/<name>.yml,")
+    click.echo(f"fill it in, then run: cxmaturity validate {directory}")
+
+
+@cli.command()
+@click.argument("project", required=False)
+@click.option("--team", default="", help="Fill in the team.")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (never overwrites) instead of printing.",
+)
+def template(project: str | None, team: str, out: Path | None) -> None:
+    """Print an answer sheet with every question and its allowed answers as comments.
+
+    \b
+    Example:
+      cxmaturity template acme --team Support --out acme/answers/support/alice.yml
+    """
+    bank, _ = _project_bank(project)
+    root = Path(project or ".")
+    schema = root / SCHEMA_FOLDER / SHEET_SCHEMA
+    if out is not None:
+        schema_path = os.path.relpath(schema, out.parent).replace(os.sep, "/")
+        _write_new(out, answer_sheet_template(bank, schema_path, team))
+        click.echo(f"Wrote {out}", err=True)
+    else:
+        click.echo(
+            answer_sheet_template(bank, f"../../{SCHEMA_FOLDER}/{SHEET_SCHEMA}", team), nl=False
+        )
+
+
+@cli.command()
+@click.argument("project", default=".")
+def validate(project: str) -> None:
+    """Check every file of a project; list every problem with file, line and key.
+
+    \b
+    Exit status 0 when the project is valid, 2 when anything is wrong.
+    Example:
+      cxmaturity validate acme
+    """
+    assessment = load_assessment(project)
+    click.echo(validate_summary(assessment, project))
+
+
+@cli.command()
+@click.argument("project", default=".")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["table", "json", "csv"]),
+    default="table",
+    show_default=True,
+    help="table for people, json for programs (the full document), csv for spreadsheets.",
+)
+@click.option("--by", type=click.Choice(["team", "role"]), help="One row per team or role.")
+@click.option("--round", "round_id", help="Score this round (default: the last).")
+def score(project: str, output: str, by: str | None, round_id: str | None) -> None:
+    """Score a project: levels, coverage, spread, changes and the tune-up plan.
+
+    \b
+    Examples:
+      cxmaturity score acme
+      cxmaturity score acme --by team
+      cxmaturity score acme --format json > scores.json
+    """
+    assessment = load_assessment(project)
+    known = [r.id for r in assessment.rounds]
+    if round_id is not None and round_id not in known:
+        _fail(f"unknown round '{round_id}'; rounds are: {', '.join(known)}")
+    results = score_assessment(assessment, round_id)
+    plan = make_plan(results, assessment.bank)
+    if output == "json":
+        document = results_document(assessment, results, plan)
+        click.echo(json.dumps(document, indent=2, ensure_ascii=False))
+    elif output == "csv":
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(results_rows(results, by))
+        click.echo(buffer.getvalue(), nl=False)
+    else:
+        click.echo(score_table(assessment, results, plan, by))
+
+
+def _write_schemas(bank: Bank, folder: Path) -> list[Path]:
+    schemas = {
+        SHEET_SCHEMA: sheet_schema(bank),
+        "bank.schema.json": bank_schema(),
+        "assessment.schema.json": project_schema(),
+    }
+    written = []
+    for name, schema in schemas.items():
+        path = folder / name
+        text = json.dumps({"$comment": SCHEMA_MARK, **schema}, indent=2, ensure_ascii=False)
+        if path.exists() and SCHEMA_MARK not in path.read_text(encoding="utf-8", errors="replace"):
+            _fail(f"{path}: exists and was not written by cxmaturity; not overwritten")
+        folder.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{name}.tmp")
+        temporary.write_text(text + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+        written.append(path)
+    return written
+
+
+@cli.command()
+@click.argument("project", required=False)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Folder for the schemas (default: PROJECT/{SCHEMA_FOLDER}).",
+)
+def schema(project: str | None, out: Path | None) -> None:
+    """Write JSON Schemas so editors complete and check answer sheets as you type.
+
+    \b
+    Writes answer-sheet.schema.json (made from the project's bank: every question,
+    its text and its allowed answers), bank.schema.json and assessment.schema.json.
+    Put the printed line at the top of a YAML file (the YAML extension of VS Code,
+    or any editor with yaml-language-server, then checks it).
+    Example:
+      cxmaturity schema acme
+    """
+    bank, _ = _project_bank(project)
+    folder = out or Path(project or ".") / SCHEMA_FOLDER
+    for path in _write_schemas(bank, folder):
+        click.echo(f"wrote {path}")
+    click.echo("In an answer sheet, the first line then reads (path relative to the sheet):")
+    click.echo(f"# yaml-language-server: $schema=<relative path to {folder / SHEET_SCHEMA}>")
+
+
+def main() -> None:
+    """Entry point of the ``cxmaturity`` console script."""
+    cli(prog_name="cxmaturity")
