@@ -224,7 +224,9 @@ def _build_scale(
     where: Location = ("scales", name)
     if not _ID.match(name):
         problems.append(
-            document.problem(where, f"{_show(name)} is not a valid scale name: {ID_RULE}", key=True)
+            document.problem(
+                where, f"{_show(name)} is not a valid scale name: {ID_RULE} characters", key=True
+            )
         )
     if (spec.points is None) == (spec.choices is None):
         problems.append(document.problem(where, "a scale needs either points or choices, not both"))
@@ -522,6 +524,8 @@ def answer_score(question: Question, value: Any) -> float | None:
     if isinstance(value, str) and value.lower() in NOT_APPLICABLE:
         return None
     if scale.kind == "points":
+        if type(value) is float and value.is_integer():
+            value = int(value)
         if type(value) is int:
             option = scale.option(str(value))
             if option is not None:
@@ -656,13 +660,20 @@ def _answer_files(root: Path, display: str) -> Iterator[tuple[Path, str, list[Pr
             path = Path(folder) / name
             relative = path.relative_to(root).as_posix()
             shown = _join(display, relative)
-            if path.is_symlink() and not path.resolve().is_relative_to(real_root):
-                problem = Problem(
-                    shown, 0, 0, "", "links to a file outside the project; not followed"
-                )
-                yield path, shown, [problem]
+            if path.is_symlink():
+                where = "outside" if not path.resolve().is_relative_to(real_root) else "inside"
+                message = f"is a link to a file {where} the project; answer sheets must be files"
+                yield path, shown, [Problem(shown, 0, 0, "", message + " (not followed)")]
                 continue
             yield path, shown, []
+        for name in dirnames:
+            link = Path(folder) / name
+            if link.is_symlink():
+                shown = _join(display, link.relative_to(root).as_posix())
+                message = (
+                    "is a link to a folder; answer folders must be real folders (not followed)"
+                )
+                yield link, shown, [Problem(shown, 0, 0, "", message)]
 
 
 def _join(display: str, relative: str) -> str:
@@ -727,7 +738,7 @@ def _settings(
                 document.problem(
                     ("branding", name),
                     f"unknown colour '{colour}'"
-                    + did_you_mean(colour, MATERIAL_COLOURS)
+                    + did_you_mean(colour, sorted(MATERIAL_COLOURS))
                     + "; use a Material colour name (indigo, teal, ...) or #rrggbb",
                 )
             )
@@ -759,13 +770,8 @@ def _settings(
     )
 
 
-def load_assessment(project: Path | str = ".") -> Assessment:
-    """Read a project folder into an :class:`Assessment`, or raise :class:`InputError`.
-
-    Every file is read and checked before raising, so the error lists every problem.
-    """
-    root = Path(project)
-    display = str(project)
+def _read_config(root: Path, display: str) -> tuple[ProjectSpec, Document, list[Problem]]:
+    """Read and check ``assessment.yml``; raises when it cannot be used at all."""
     config_shown = _join(display, PROJECT_FILE)
     if not root.is_dir():
         raise InputError([Problem(display, 0, 0, "", "project folder not found")])
@@ -788,6 +794,26 @@ def load_assessment(project: Path | str = ".") -> Assessment:
         spec = ProjectSpec.model_validate(document.data)
     except pydantic.ValidationError as error:
         raise InputError(problems + spec_problems(document, error, ProjectSpec)) from None
+    return spec, document, problems
+
+
+def load_project_bank(project: Path | str = ".") -> Bank:
+    """Only the bank a project asks (its answer sheets are not read), or raise."""
+    root, display = Path(project), str(project)
+    spec, document, problems = _read_config(root, display)
+    bank = _load_project_banks(spec, document, root, display, problems)
+    if problems or bank is None:
+        raise InputError(problems)
+    return bank
+
+
+def load_assessment(project: Path | str = ".") -> Assessment:
+    """Read a project folder into an :class:`Assessment`, or raise :class:`InputError`.
+
+    Every file is read and checked before raising, so the error lists every problem.
+    """
+    root, display = Path(project), str(project)
+    spec, document, problems = _read_config(root, display)
     settings = _settings(spec, document, root, display, problems)
     bank = _load_project_banks(spec, document, root, display, problems)
     round_specs = spec.rounds or []

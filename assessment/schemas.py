@@ -72,11 +72,14 @@ def sheet_schema(bank: Bank) -> dict[str, Any]:
         "required": ["team", "answers"],
         "properties": {
             "respondent": {
-                "type": "string",
+                "type": ["string", "null"],
                 "description": "Who answered; never shown unless the report says so.",
             },
             "team": {"type": "string", "minLength": 1, "description": "Your team's name."},
-            "role": {"type": "string", "description": "Your role, such as Team lead or Agent."},
+            "role": {
+                "type": ["string", "null"],
+                "description": "Your role, such as Team lead or Agent.",
+            },
             "answers": {
                 "type": "object",
                 "additionalProperties": False,

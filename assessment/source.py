@@ -153,11 +153,21 @@ class _Builder:
         self.expanded = 0
         self.memo: dict[int, tuple[Any, int]] = {}
         self.too_big = False
+        self.refused = False
         self.stack: list[str | int] = []
 
     def fail(self, node: Node, message: str) -> None:
         mark = node.start_mark
-        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, "", message))
+        key = format_location(self.stack)
+        self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, key, message))
+
+    def refuse_tag(self, node: Node, where: str = "") -> None:
+        """Tags could build objects: the file is refused, naming the tag as it was written."""
+        tag = node.tag
+        if tag.startswith("tag:yaml.org,2002:"):
+            tag = "!!" + tag.removeprefix("tag:yaml.org,2002:")
+        self.fail(node, f"tag {tag} is not allowed{where}; only plain YAML values are read")
+        self.refused = True
 
     def build(self, node: Node, depth: int = 0) -> Any:
         if self.too_big:
@@ -172,7 +182,16 @@ class _Builder:
         before = self.expanded
         self.expanded += 1
         if depth > MAX_DEPTH:
-            self.fail(node, f"values are nested more than {MAX_DEPTH} levels deep")
+            mark = node.start_mark
+            self.problems.append(
+                Problem(
+                    self.path,
+                    mark.line + 1,
+                    mark.column + 1,
+                    format_location(self.stack[:3]),  # where the nesting starts
+                    f"values are nested more than {MAX_DEPTH} levels deep",
+                )
+            )
             self.too_big = True
             return None
         value = self._build(node, depth)
@@ -196,7 +215,7 @@ class _Builder:
             return self._scalar(node)
         if isinstance(node, SequenceNode):
             if tag != _SEQ:
-                self.fail(node, f"tag {tag} is not allowed here; remove it")
+                self.refuse_tag(node)
                 return None
             items = []
             for index, item in enumerate(node.value):
@@ -206,7 +225,7 @@ class _Builder:
             return items
         if isinstance(node, MappingNode):
             if tag != _MAP:
-                self.fail(node, f"tag {tag} is not allowed here; remove it")
+                self.refuse_tag(node)
                 return None
             return self._mapping(node, depth)
         self.fail(node, "unsupported YAML node")  # pragma: no cover
@@ -236,8 +255,9 @@ class _Builder:
             return value.date() if isinstance(value, dt.datetime) else value
         if tag == _MERGE:
             self.fail(node, "merge keys (<<) are not supported; write the keys out")
+            self.refused = True
             return None
-        self.fail(node, f"tag {tag} is not allowed; only plain YAML values are read")
+        self.refuse_tag(node)
         return None
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
@@ -249,9 +269,10 @@ class _Builder:
                 continue
             if key_node.tag == _MERGE:
                 self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
+                self.refused = True
                 continue
             if key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP):
-                self.fail(key_node, f"tag {key_node.tag} is not allowed on a key")
+                self.refuse_tag(key_node, " on a key")
                 continue
             # Keys are taken as written: `no:` is the key "no", `1.10:` is "1.10".
             key = key_node.value
@@ -334,8 +355,12 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         if problems:
             return None, problems
     if "\x00" in text:
-        line = text.count("\n", 0, text.index("\x00")) + 1
-        return None, [Problem(display, line, 1, "", "file contains a NUL character; is it text?")]
+        at = text.index("\x00")
+        line = text.count("\n", 0, at) + 1
+        column = at - text.rfind("\n", 0, at)
+        return None, [
+            Problem(display, line, column, "", "file contains a NUL character; is it text?")
+        ]
     loader = _NodeLoader(text)
     try:
         root = loader.get_single_node()
@@ -349,7 +374,8 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         return None, [Problem(display, 1, 1, "", "file is empty")]
     builder = _Builder(display)
     data = builder.build(root)
-    if builder.too_big:
+    if builder.too_big or builder.refused:
+        # An alias bomb or an object-building tag: nothing else in the file is trusted.
         return None, builder.problems
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else f"the value {str(data)[:40]!r}"

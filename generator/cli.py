@@ -19,8 +19,15 @@ import click
 
 from assessment import __version__
 from assessment.document import CSV_COLUMNS, results_document, results_rows
-from assessment.loading import PROJECT_FILE, bundled_banks, bundled_path, load_assessment, load_bank
-from assessment.model import Assessment, Bank
+from assessment.loading import (
+    PROJECT_FILE,
+    bundled_banks,
+    bundled_path,
+    load_assessment,
+    load_bank,
+    load_project_bank,
+)
+from assessment.model import Bank
 from assessment.planning import plan as make_plan
 from assessment.problems import InputError
 from assessment.schemas import bank_schema, project_schema, sheet_schema
@@ -74,12 +81,15 @@ def _write_new(path: Path, text: str) -> None:
     os.replace(temporary, path)
 
 
-def _project_bank(project: str | None) -> tuple[Bank, Assessment | None]:
-    """The bank of a project (checking the whole project), or the bundled cx-core bank."""
+def _project_bank(project: str | None) -> Bank:
+    """The bank a project asks (answer sheets are not read), or the bundled cx-core bank.
+
+    Answer sheets are left alone so that a broken sheet never blocks the template or
+    the schemas that help to fix it.
+    """
     if project is None and not Path(PROJECT_FILE).exists():
-        return load_bank(bundled_banks()["cx-core"]), None
-    assessment = load_assessment(project or ".")
-    return assessment.bank, assessment
+        return load_bank(bundled_banks()["cx-core"])
+    return load_project_bank(project or ".")
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -115,7 +125,7 @@ def init(directory: Path, client: str, bank_id: str) -> None:
     values = {"client": json.dumps(client, ensure_ascii=False), "bank": bank_id}
     for name in ("assessment.yml", "README.md"):
         source = bundled_path("init", name).read_text(encoding="utf-8")
-        _write_new(directory / name, string.Template(source).substitute(values))
+        _write_new(directory / name, string.Template(source).safe_substitute(values))
     (directory / "answers").mkdir(parents=True, exist_ok=True)
     (directory / "answers" / ".gitkeep").touch()
     _write_schemas(bank, directory / SCHEMA_FOLDER)
@@ -141,7 +151,7 @@ def template(project: str | None, team: str, out: Path | None) -> None:
     Example:
       cxmaturity template acme --team Support --out acme/answers/support/alice.yml
     """
-    bank, _ = _project_bank(project)
+    bank = _project_bank(project)
     root = Path(project or ".")
     schema = root / SCHEMA_FOLDER / SHEET_SCHEMA
     if out is not None:
@@ -214,13 +224,15 @@ def _write_schemas(bank: Bank, folder: Path) -> list[Path]:
         "bank.schema.json": bank_schema(),
         "assessment.schema.json": project_schema(),
     }
+    for name in schemas:
+        path = folder / name
+        if path.exists() and SCHEMA_MARK not in path.read_text(encoding="utf-8", errors="replace"):
+            _fail(f"{path}: exists and was not written by cxmaturity; nothing written")
     written = []
+    folder.mkdir(parents=True, exist_ok=True)
     for name, schema in schemas.items():
         path = folder / name
         text = json.dumps({"$comment": SCHEMA_MARK, **schema}, indent=2, ensure_ascii=False)
-        if path.exists() and SCHEMA_MARK not in path.read_text(encoding="utf-8", errors="replace"):
-            _fail(f"{path}: exists and was not written by cxmaturity; not overwritten")
-        folder.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{name}.tmp")
         temporary.write_text(text + "\n", encoding="utf-8")
         os.replace(temporary, path)
@@ -246,7 +258,7 @@ def schema(project: str | None, out: Path | None) -> None:
     Example:
       cxmaturity schema acme
     """
-    bank, _ = _project_bank(project)
+    bank = _project_bank(project)
     folder = out or Path(project or ".") / SCHEMA_FOLDER
     for path in _write_schemas(bank, folder):
         click.echo(f"wrote {path}")

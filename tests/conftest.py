@@ -1,0 +1,96 @@
+"""Shared fixtures: the bundled example and a way to write small projects from text."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ACME = ROOT / "content" / "examples" / "acme"
+
+MINI_BANK = """\
+id: mini
+title: Mini bank
+version: "1.0"
+scales:
+  agreement:
+    points:
+      - {value: 1, label: Not at all}
+      - {value: 2, label: Rarely}
+      - {value: 3, label: Sometimes}
+      - {value: 4, label: Mostly}
+      - {value: 5, label: Always}
+  yes-no:
+    choices:
+      - {id: no, label: No, score: 0}
+      - {id: partly, label: Partly, score: 0.5}
+      - {id: yes, label: Yes, score: 1}
+default_scale: agreement
+levels:
+  - {name: Low, min: 0, description: Starting out.}
+  - {name: Middle, min: 40, description: Getting there.}
+  - {name: High, min: 70, description: Strong.}
+dimensions:
+  - id: alpha
+    title: Alpha
+    weight: 1
+    questions:
+      - id: one
+        text: Question one?
+        weight: 2
+        tune_ups:
+          - {below: 60, title: Fix one, effort: low, impact: high}
+      - id: two
+        text: Question two?
+        scale: yes-no
+        tune_ups:
+          - {below: 80, title: Fix two, effort: medium, impact: medium}
+  - id: beta
+    title: Beta
+    weight: 2
+    questions:
+      - id: three
+        text: Which channels?
+        select: multi
+        choices:
+          - {id: chat, label: Chat, weight: 1}
+          - {id: email, label: E-mail, weight: 3}
+        tune_ups:
+          - {below: 50, title: Add channels, effort: high, impact: high}
+"""
+
+WriteProject = Callable[..., Path]
+
+
+@pytest.fixture
+def acme() -> Path:
+    return ACME
+
+
+@pytest.fixture
+def write_project(tmp_path: Path) -> WriteProject:
+    """Write ``{relative path: text}`` under a fresh project folder and return it.
+
+    Texts are dedented; ``assessment.yml`` and ``bank.yml`` default to a small project
+    using :data:`MINI_BANK` unless given.
+    """
+
+    def write(files: dict[str, str | bytes], *, name: str = "proj") -> Path:
+        root = tmp_path / name
+        defaults: dict[str, str | bytes] = {
+            "assessment.yml": "client: Test Co\nbank: bank.yml\ntarget: 80\n",
+            "bank.yml": MINI_BANK,
+        }
+        for relative, content in (defaults | files).items():
+            path = root / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                path.write_bytes(content)
+            else:
+                path.write_text(textwrap.dedent(content), encoding="utf-8")
+        return root
+
+    return write
