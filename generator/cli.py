@@ -34,6 +34,8 @@ from assessment.schemas import bank_schema, project_schema, sheet_schema
 from assessment.scoring import score_assessment
 from assessment.sheets import answer_sheet_template
 
+from .site import DEFAULT_OUT, ENGINES, BuildError, OutputRefused
+from .site import build as build_site
 from .terminal import score_table, validate_summary
 
 USER_ERROR = 2
@@ -264,6 +266,72 @@ def schema(project: str | None, out: Path | None) -> None:
         click.echo(f"wrote {path}")
     click.echo("In an answer sheet, the first line then reads (path relative to the sheet):")
     click.echo(f"# yaml-language-server: $schema=<relative path to {folder / SHEET_SCHEMA}>")
+
+
+@cli.command()
+@click.argument("project", default=".")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help=f"Output folder (default: PROJECT/{DEFAULT_OUT}). Replaced only if cxmaturity wrote it.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="mkdocs",
+    show_default=True,
+    help="The static-site engine that builds the generated project.",
+)
+@click.option(
+    "--docs-only", is_flag=True, help="Write the generated MkDocs project instead of the site."
+)
+@click.option("--round", "round_id", help="Report on this round (default: the last).")
+@click.option(
+    "--jobs", type=click.IntRange(1, 64), default=2, show_default=True, help="Chart workers."
+)
+def build(
+    project: str, out: Path | None, engine: str, docs_only: bool, round_id: str | None, jobs: int
+) -> None:
+    """Build the report site: scores, charts and the tune-up plan as static HTML.
+
+    \b
+    The previous site stays untouched unless the new one builds without a warning.
+    Examples:
+      cxmaturity build acme                      # acme/site/index.html
+      cxmaturity build acme --engine zensical
+      cxmaturity build acme --docs-only --out acme-docs   # the MkDocs project itself
+    """
+    try:
+        report = build_site(
+            project, out, engine=engine, docs_only=docs_only, jobs=jobs, round_id=round_id
+        )
+    except OutputRefused as error:
+        _fail(str(error))
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
+    what = "MkDocs project" if docs_only else "site"
+    click.echo(
+        f"Built the {what}: {report.pages} pages, {report.charts} charts "
+        f"({report.charts_rendered} drawn, {report.charts - report.charts_rendered} from cache)"
+    )
+    click.echo(f"Open {report.out / ('mkdocs.yml' if docs_only else 'index.html')}")
+
+
+@cli.command()
+@click.argument("project", default=".")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(project: str, host: str, port: int) -> None:
+    """Preview the report while you edit: it rebuilds and reloads when a YAML file changes.
+
+    \b
+    An invalid edit prints its problems and keeps the last good version on screen.
+    Example:
+      cxmaturity serve acme        # then open http://127.0.0.1:8000/
+    """
+    from .serve import serve as serve_preview
+
+    serve_preview(Path(project), host, port, lambda line: click.echo(line, err=True))
 
 
 def main() -> None:

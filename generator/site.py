@@ -1,0 +1,365 @@
+"""Build the report site: generate the MkDocs project, run the engine, swap the result in.
+
+Reading, scoring and rendering happen first and write nothing (:func:`generate`); only
+:func:`build` touches the disk, and it builds into a temporary folder next to the output
+and swaps it in only when the engine succeeded, so a failed build leaves the previous site
+as it was. Output folders carry a marker file; a non-empty folder without it is never
+written to, and nothing is deleted that does not carry our marker.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assessment.document import CSV_COLUMNS, results_document, results_rows
+from assessment.loading import MATERIAL_COLOURS, load_assessment
+from assessment.model import Assessment
+from assessment.planning import TuneUpPlan
+from assessment.planning import plan as make_plan
+from assessment.scoring import Results, score_assessment
+
+from .charts import Chart, render, spec_key
+from .figures import ChartSpec, chart_specs
+from .pages import ReportContext, collect_notes, nav, render_pages
+from .resources import base_config_path, site_templates_dir
+
+ENGINES = ("mkdocs", "zensical", "properdocs")
+MARKER = ".cxmaturity-output"
+"""Marks a folder this tool wrote: only such folders are ever replaced or deleted."""
+DEFAULT_OUT = "site"
+PARALLEL_FROM = 6
+"""Render charts in worker processes when at least this many need drawing."""
+
+
+class BuildError(Exception):
+    """The site could not be built; the message says why and what was kept."""
+
+
+class OutputRefused(BuildError):
+    """The output folder is not ours to replace."""
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a build did, for the command line and the benchmarks."""
+
+    out: Path
+    pages: int
+    charts: int
+    charts_rendered: int
+    engine: str | None
+
+
+# Charts, rendered once per distinct content ------------------------------------------------
+
+
+def cache_dir() -> Path:
+    """Where rendered charts are kept, keyed by a hash of their content."""
+    configured = os.environ.get("CXMATURITY_CACHE")
+    if configured:
+        return Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cxmaturity" / "charts"
+
+
+def render_charts(
+    specs: list[ChartSpec], cache: Path | None, jobs: int = 2
+) -> tuple[dict[str, Chart], int]:
+    """Every chart, from the cache where possible; returns the charts and how many were drawn."""
+    charts: dict[str, Chart] = {}
+    missing: list[tuple[str, ChartSpec]] = []
+    for spec in specs:
+        key = spec_key(spec)
+        cached = _cached(cache, key, spec.name) if cache else None
+        if cached is not None:
+            charts[spec.name] = cached
+        else:
+            missing.append((key, spec))
+    if len(missing) >= PARALLEL_FROM and jobs > 1:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(missing))) as pool:
+            drawn = list(pool.map(render, [spec for _, spec in missing]))
+    else:
+        drawn = [render(spec) for _, spec in missing]
+    for (key, spec), chart in zip(missing, drawn, strict=True):
+        charts[spec.name] = chart
+        if cache is not None:
+            _store(cache, key, chart)
+    return {spec.name: charts[spec.name] for spec in specs}, len(missing)
+
+
+def _cached(cache: Path, key: str, name: str) -> Chart | None:
+    try:
+        svg = (cache / f"{key}.svg").read_text(encoding="utf-8")
+        alt = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))["alt"]
+    except (OSError, ValueError, KeyError):
+        return None
+    return Chart(name=name, svg=svg, alt=alt)
+
+
+def _store(cache: Path, key: str, chart: Chart) -> None:
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+        _write_atomic(cache / f"{key}.json", json.dumps({"alt": chart.alt}).encode())
+        _write_atomic(cache / f"{key}.svg", chart.svg.encode())
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
+# The generated project ------------------------------------------------------------------------
+
+
+def _palette_colour(name: str) -> str:
+    return name if name in MATERIAL_COLOURS else "custom"
+
+
+def site_config(assessment: Assessment, logo_name: str | None) -> dict[str, Any]:
+    """The root ``mkdocs.yml`` with this report's name, branding and navigation filled in."""
+    config: dict[str, Any] = yaml.safe_load(base_config_path().read_text(encoding="utf-8"))
+    settings = assessment.settings
+    config["site_name"] = f"{settings.client}: CX maturity"
+    config["site_description"] = f"Customer-experience maturity assessment of {settings.client}"
+    config["copyright"] = f"Assessment of {settings.client}, made with cxmaturity"
+    config["nav"] = nav(assessment)
+    theme = config.setdefault("theme", {})
+    palettes = theme.get("palette") or [{}]
+    for palette in palettes if isinstance(palettes, list) else [palettes]:
+        palette["primary"] = _palette_colour(settings.primary)
+        palette["accent"] = _palette_colour(settings.accent)
+    if logo_name:
+        theme["logo"] = f"assets/{logo_name}"
+        theme["favicon"] = f"assets/{logo_name}"
+    css = list(config.get("extra_css") or [])
+    css.append("assets/cxmaturity.css")
+    if "custom" in (_palette_colour(settings.primary), _palette_colour(settings.accent)):
+        css.append("assets/branding.css")
+    config["extra_css"] = css
+    return config
+
+
+def _branding_css(assessment: Assessment) -> str:
+    settings = assessment.settings
+    rules = []
+    if _palette_colour(settings.primary) == "custom":
+        rules.append(
+            f'[data-md-color-primary="custom"] {{ --md-primary-fg-color: {settings.primary}; '
+            f"--md-primary-fg-color--light: {settings.primary}; "
+            f"--md-primary-fg-color--dark: {settings.primary}; }}"
+        )
+    if _palette_colour(settings.accent) == "custom":
+        rules.append(
+            f'[data-md-color-accent="custom"] {{ --md-accent-fg-color: {settings.accent}; }}'
+        )
+    return "\n".join(rules) + "\n"
+
+
+def _scores_csv(results: Results) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for by in (None, "team", "role"):
+        writer.writerows(results_rows(results, by))
+    return buffer.getvalue()
+
+
+def generate(
+    assessment: Assessment,
+    results: Results,
+    plan: TuneUpPlan,
+    charts: Mapping[str, Chart],
+) -> dict[str, bytes]:
+    """The whole MkDocs project as ``{relative path: content}``; writes nothing."""
+    files: dict[str, bytes] = {}
+    notes = collect_notes(assessment, assessment.round(results.current.id))
+    context = ReportContext(assessment, results, plan, charts, notes, None)
+    for path, text in render_pages(context).items():
+        files[f"docs/{path}"] = text.encode("utf-8")
+    for name, chart in charts.items():
+        files[f"docs/assets/charts/{name}.svg"] = chart.svg.encode("utf-8")
+    assets = site_templates_dir() / "assets"
+    for asset in sorted(assets.rglob("*")):
+        if asset.is_file():
+            files[f"docs/assets/{asset.relative_to(assets).as_posix()}"] = asset.read_bytes()
+    logo_name = None
+    if assessment.settings.logo:
+        logo = Path(assessment.root) / assessment.settings.logo
+        logo_name = f"logo{logo.suffix.lower()}"
+        files[f"docs/assets/{logo_name}"] = logo.read_bytes()
+    config = site_config(assessment, logo_name)
+    if "assets/branding.css" in config["extra_css"]:
+        files["docs/assets/branding.css"] = _branding_css(assessment).encode()
+    document = results_document(assessment, results, plan)
+    files["docs/downloads/scores.json"] = (
+        json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    ).encode("utf-8")
+    files["docs/downloads/scores.csv"] = _scores_csv(results).encode("utf-8")
+    header = (
+        "# Generated by cxmaturity from the project's YAML files: edit those, not this.\n"
+        "# Builds with `mkdocs build --strict` and with Zensical.\n"
+    )
+    files["mkdocs.yml"] = (
+        header + yaml.safe_dump(config, sort_keys=False, allow_unicode=True, width=100)
+    ).encode("utf-8")
+    return dict(sorted(files.items()))
+
+
+def source_date_epoch(assessment: Assessment, results: Results) -> int:
+    """The assessment's date as seconds since 1970, so the same inputs give the same bytes."""
+    round_ = assessment.round(results.current.id)
+    date = round_.date or assessment.settings.date or dt.date(2000, 1, 1)
+    return calendar.timegm(date.timetuple())
+
+
+# Writing and swapping -------------------------------------------------------------------------
+
+
+def _write_atomic(path: Path, content: bytes) -> None:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temporary.write_bytes(content)
+    os.replace(temporary, path)
+
+
+def write_tree(files: Mapping[str, bytes], folder: Path) -> None:
+    """Write ``files`` under ``folder`` (which this function creates)."""
+    for relative, content in files.items():
+        path = folder / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def check_output(out: Path) -> None:
+    """Refuse an output folder we did not create, unless it is empty."""
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise OutputRefused(f"{out}: exists and is not a folder; not replaced")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OutputRefused(
+            f"{out}: folder is not empty and was not written by cxmaturity; "
+            "not replaced (choose another --out, or empty it yourself)"
+        )
+
+
+def swap_in(built: Path, out: Path) -> None:
+    """Replace ``out`` by ``built`` in two renames; the old copy is deleted only after."""
+    (built / MARKER).write_text("Written by cxmaturity; replaced on every build.\n")
+    old = out.with_name(f".{out.name}.old-{os.getpid()}")
+    if out.exists():
+        os.replace(out, old)
+    try:
+        os.replace(built, out)
+    except OSError:
+        if old.exists():
+            os.replace(old, out)
+        raise
+    if old.exists() and (old / MARKER).exists():
+        shutil.rmtree(old)
+    elif old.exists():  # was empty when checked
+        old.rmdir()
+
+
+def engine_command(engine: str, config: Path, site: Path) -> list[str]:
+    """The engine's strict build command."""
+    if engine == "zensical":
+        return [_script("zensical"), "build", "--strict", "-f", str(config)]
+    module = "properdocs" if engine == "properdocs" else "mkdocs"
+    return [
+        sys.executable,
+        "-m",
+        module,
+        "build",
+        "--strict",
+        "-q",
+        "-f",
+        str(config),
+        "-d",
+        str(site),
+    ]
+
+
+def _script(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.exists() else shutil.which(name)
+    if not found:
+        raise BuildError(f"{name} is not installed: pip install {name}")
+    return found
+
+
+def run_engine(engine: str, project: Path, site: Path, epoch: int) -> None:
+    """Build the generated project at ``project`` into ``site``; raise on any warning."""
+    env = os.environ | {
+        "SOURCE_DATE_EPOCH": str(epoch),
+        "NO_MKDOCS_2_WARNING": "1",
+        "DISABLE_MKDOCS_2_WARNING": "true",
+        "PYTHONHASHSEED": "0",
+    }
+    project, site = project.resolve(), site.resolve()
+    command = engine_command(engine, project / "mkdocs.yml", site)
+    try:
+        completed = subprocess.run(
+            command, cwd=project, env=env, capture_output=True, text=True, check=False
+        )
+    except OSError as error:
+        raise BuildError(f"could not run {engine}: {error}") from error
+    if completed.returncode != 0:
+        output = (completed.stderr + completed.stdout).strip()
+        raise BuildError(f"{engine} build failed; the previous output is untouched:\n{output}")
+    if engine == "zensical":
+        built = project / "site"
+        if built.resolve() != site.resolve():
+            os.replace(built, site)
+
+
+def prepare(
+    project: str | Path, round_id: str | None = None
+) -> tuple[Assessment, Results, TuneUpPlan]:
+    """Read, validate and score a project (raises ``InputError`` on bad input)."""
+    assessment = load_assessment(project)
+    results = score_assessment(assessment, round_id)
+    return assessment, results, make_plan(results, assessment.bank)
+
+
+def build(
+    project: str | Path,
+    out: Path | None = None,
+    *,
+    engine: str = "mkdocs",
+    docs_only: bool = False,
+    jobs: int = 2,
+    cache: Path | None = None,
+    round_id: str | None = None,
+) -> BuildReport:
+    """Build a project's report site (or only its MkDocs project with ``docs_only``)."""
+    assessment, results, plan = prepare(project, round_id)
+    target = out if out is not None else Path(project) / DEFAULT_OUT
+    check_output(target)
+    specs = chart_specs(assessment, results)
+    charts, rendered = render_charts(specs, cache if cache is not None else cache_dir(), jobs)
+    files = generate(assessment, results, plan, charts)
+    pages = sum(1 for name in files if name.endswith(".md"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        if docs_only:
+            write_tree(files, work / "result")
+        else:
+            write_tree(files, work / "project")
+            epoch = source_date_epoch(assessment, results)
+            run_engine(engine, work / "project", work / "result", epoch)
+        swap_in(work / "result", target)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return BuildReport(target, pages, len(charts), rendered, None if docs_only else engine)
