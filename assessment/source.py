@@ -60,7 +60,12 @@ _Resolver.add_implicit_resolver(
     _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 
-_Parser: Any = getattr(yaml, "CParser", None)
+try:  # libyaml's parser and composer; CParser is not re-exported by the yaml package
+    from yaml.cyaml import CParser as _CParser
+
+    _Parser: Any = _CParser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    _Parser = None
 if _Parser is None:  # pragma: no cover - PyYAML built without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser

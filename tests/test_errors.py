@@ -53,13 +53,13 @@ def problems_of(write_project: WriteProject, tmp_path: Path, monkeypatch: pytest
 READING_ERRORS = [
     pytest.param(
         {SHEET: "team: X: Y\nanswers: {}\n"},
-        ["proj/answers/a.yml:1:8: YAML syntax error: mapping values are not allowed here"],
+        ["proj/answers/a.yml:1:8: YAML syntax error: mapping values are not allowed in this context"],
         id="yaml-syntax",
     ),
     pytest.param(
         {SHEET: sheet("  alpha.one: [1\n  alpha.two: yes\n")},
         [
-            "proj/answers/a.yml:4:12: YAML syntax error: expected ',' or ']', but got ':' "
+            "proj/answers/a.yml:4:12: YAML syntax error: did not find expected ',' or ']' "
             "(while parsing a flow sequence on line 3)"
         ],
         id="yaml-syntax-unclosed-list",
