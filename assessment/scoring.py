@@ -419,7 +419,8 @@ def _score_of(result: QuestionResult | None) -> float | None:
 
 def _compare_round(now: RoundResult, before: RoundResult, target: float) -> RoundResult:
     def match(group: GroupResult, earlier: Sequence[GroupResult]) -> GroupResult:
-        same = next((g for g in earlier if g.name == group.name), None)
+        # A group too small to show then has no change now: it would give its score away.
+        same = next((g for g in earlier if g.name == group.name and g.shown), None)
         return compare(group, same, target)
 
     return replace(

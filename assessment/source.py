@@ -61,7 +61,7 @@ _Resolver.add_implicit_resolver(
 )
 
 try:  # libyaml's parser and composer; CParser is not re-exported by the yaml package
-    from yaml.cyaml import CParser as _CParser
+    from yaml.cyaml import CParser as _CParser  # type: ignore[attr-defined]
 
     _Parser: Any = _CParser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml

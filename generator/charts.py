@@ -18,15 +18,11 @@ A spec holds only tuples, strings, floats and ``None``, so it is hashable and
 
 from __future__ import annotations
 
-import hashlib
 import io
-import json
 import math
-import re
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, is_dataclass
-from typing import Any, Literal, TypeAlias
+from typing import Any, cast
 
 import matplotlib
 import numpy as np
@@ -40,13 +36,20 @@ from matplotlib.projections.polar import PolarAxes
 from matplotlib.transforms import blended_transform_factory
 from matplotlib.typing import RcKeyType
 
-from assessment.scoring import DISAGREEMENT_SD, PERCEPTION_GAP
+from assessment.scoring import DISAGREEMENT_SD
 
-# Bump when a change here alters the output for the same spec, so cached charts are redrawn.
-CHART_STYLE_VERSION = "1"
-
-Role = Literal["current", "previous", "team", "overall", "dimension"]
-Score: TypeAlias = float | None
+from .chart_specs import (
+    Chart,
+    ChartSpec,
+    GapSpec,
+    HeatmapSpec,
+    ProgressSpec,
+    QuestionBarsSpec,
+    RadarSpec,
+    Score,
+    SeriesSpec,
+    format_score,
+)
 
 # Okabe-Ito, ordered so the first few series are the most distinct; yellow last because
 # it is faint on white (its markers get a dark edge).
@@ -65,7 +68,7 @@ TEXT = "#222222"
 MUTED = "#666666"
 GRID = "#d9d9d9"
 NO_DATA_FILL = "#f2f2f2"
-# The target is the same dark dashed line on every chart; no series uses it.
+# The target is the same dark dashed line without markers on every chart.
 TARGET_STYLE: dict[str, Any] = {"color": TEXT, "linestyle": (0, (6, 3)), "linewidth": 1.6}
 
 # A chart's natural size is its drawing plus its labels (the saved box is cropped to them):
@@ -77,7 +80,6 @@ QUESTION_WIDTH = 24  # characters per line of a wrapped question title
 LEGEND_WIDTH = 24  # characters per line of a legend entry
 DISAGREE_MARK = "↔"
 
-_SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _NUMBER_WORDS = (
     "zero",
     "one",
@@ -97,7 +99,6 @@ _NUMBER_WORDS = (
 _STYLE: dict[RcKeyType, Any] = {
     "svg.hashsalt": "cxmaturity",
     "svg.fonttype": "none",
-    "svg.image_inline": True,
     "svg.id": None,
     "font.family": "sans-serif",
     # Layout is measured with DejaVu Sans, bundled with matplotlib, so it is the same on
@@ -135,168 +136,6 @@ _STYLE: dict[RcKeyType, Any] = {
 _METADATA_REMOVED: dict[str, Any] = {"Date": None, "Creator": None, "Format": None, "Type": None}
 
 
-@dataclass(frozen=True)
-class Chart:
-    """A rendered chart: the SVG text, its alt text, and the file-name stem to save it as."""
-
-    name: str
-    svg: str
-    alt: str
-
-
-@dataclass(frozen=True)
-class SeriesSpec:
-    """One line of scores, one value per axis or round (``None`` where there is no data).
-
-    ``role`` picks the look: ``current`` (solid, filled, circles), ``previous`` (dotted,
-    squares), ``team`` (one colour and marker each) on a radar; ``overall`` (thick) and
-    ``dimension`` on a progress chart.
-    """
-
-    label: str
-    values: tuple[Score, ...]
-    role: Role
-
-    def __post_init__(self) -> None:
-        if self.role not in ("current", "previous", "team", "overall", "dimension"):
-            raise ValueError(f"series {self.label!r}: unknown role {self.role!r}")
-        _check_scores(f"series {self.label!r}", self.values)
-
-
-@dataclass(frozen=True)
-class RadarSpec:
-    """Dimensions around a circle against a target ring: current, previous, or teams."""
-
-    name: str
-    title: str
-    axes: tuple[str, ...]
-    series: tuple[SeriesSpec, ...]
-    target: float | None
-
-    def __post_init__(self) -> None:
-        _check_name(self.name)
-        if len(self.axes) < 3:
-            raise ValueError(f"{self.name}: a radar needs at least 3 axes, got {len(self.axes)}")
-        for series in self.series:
-            _check_length(self.name, f"series {series.label!r}", series.values, self.axes)
-            if series.role not in ("current", "previous", "team"):
-                raise ValueError(f"{self.name}: series role {series.role!r} is not for a radar")
-        if self.target is not None:
-            _check_scores(f"{self.name}: target", (self.target,))
-
-
-@dataclass(frozen=True)
-class QuestionBarsSpec:
-    """One horizontal bar per question: mean, min-max whisker, +-sd band, target line.
-
-    A question is marked as a disagreement when its ``sds`` value reaches
-    ``DISAGREEMENT_SD``; pass ``disagreements`` to decide it yourself (scoring also asks
-    for enough respondents).
-    """
-
-    name: str
-    title: str
-    labels: tuple[str, ...]
-    means: tuple[Score, ...]
-    mins: tuple[Score, ...]
-    maxs: tuple[Score, ...]
-    sds: tuple[Score, ...]
-    target: float
-    disagreements: tuple[bool, ...] | None = None
-
-    def __post_init__(self) -> None:
-        _check_name(self.name)
-        for field_name in ("means", "mins", "maxs", "sds"):
-            values = getattr(self, field_name)
-            _check_length(self.name, field_name, values, self.labels)
-            _check_scores(f"{self.name}: {field_name}", values)
-        if self.disagreements is not None:
-            _check_length(self.name, "disagreements", self.disagreements, self.labels)
-        _check_scores(f"{self.name}: target", (self.target,))
-
-    def disagrees(self, index: int) -> bool:
-        """Whether question ``index`` is drawn as a disagreement."""
-        if self.disagreements is not None:
-            return self.disagreements[index]
-        sd = self.sds[index]
-        return sd is not None and sd >= DISAGREEMENT_SD
-
-
-@dataclass(frozen=True)
-class HeatmapSpec:
-    """Teams (rows) by dimensions (columns), the score printed in every cell."""
-
-    name: str
-    title: str
-    rows: tuple[str, ...]
-    columns: tuple[str, ...]
-    values: tuple[tuple[Score, ...], ...]
-
-    def __post_init__(self) -> None:
-        _check_name(self.name)
-        _check_length(self.name, "values (rows)", self.values, self.rows)
-        for row, values in zip(self.rows, self.values, strict=True):
-            _check_length(self.name, f"row {row!r}", values, self.columns)
-            _check_scores(f"{self.name}: row {row!r}", values)
-
-
-@dataclass(frozen=True)
-class GapSpec:
-    """Leadership against frontline per dimension, as a dumbbell; big gaps stand out."""
-
-    name: str
-    title: str
-    dimensions: tuple[str, ...]
-    leadership: tuple[Score, ...]
-    frontline: tuple[Score, ...]
-    threshold: float = PERCEPTION_GAP
-
-    def __post_init__(self) -> None:
-        _check_name(self.name)
-        for field_name in ("leadership", "frontline"):
-            values = getattr(self, field_name)
-            _check_length(self.name, field_name, values, self.dimensions)
-            _check_scores(f"{self.name}: {field_name}", values)
-        _check_scores(f"{self.name}: threshold", (self.threshold,))
-
-
-@dataclass(frozen=True)
-class ProgressSpec:
-    """Scores over rounds: the ``overall`` series thick, ``dimension`` series thin."""
-
-    name: str
-    title: str
-    rounds: tuple[str, ...]
-    series: tuple[SeriesSpec, ...]
-    target: float
-
-    def __post_init__(self) -> None:
-        _check_name(self.name)
-        if not self.rounds:
-            raise ValueError(f"{self.name}: a progress chart needs at least one round")
-        for series in self.series:
-            _check_length(self.name, f"series {series.label!r}", series.values, self.rounds)
-            if series.role not in ("overall", "dimension"):
-                raise ValueError(
-                    f"{self.name}: series role {series.role!r} is not for a progress chart"
-                )
-        _check_scores(f"{self.name}: target", (self.target,))
-
-
-ChartSpec: TypeAlias = RadarSpec | QuestionBarsSpec | HeatmapSpec | GapSpec | ProgressSpec
-
-
-def spec_key(spec: ChartSpec) -> str:
-    """A cache key for ``spec``: equal specs, style version and matplotlib give equal keys."""
-    document = {
-        "spec": _canonical(spec),
-        "style": CHART_STYLE_VERSION,
-        "matplotlib": matplotlib.__version__,
-    }
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def render(spec: ChartSpec) -> Chart:
     """Draw the chart ``spec`` describes."""
     if isinstance(spec, RadarSpec):
@@ -312,11 +151,6 @@ def render(spec: ChartSpec) -> Chart:
     raise TypeError(f"not a chart spec: {type(spec).__name__}")
 
 
-def format_score(value: Score) -> str:
-    """A score as the charts and their alt text show it: one decimal, or "no data"."""
-    return "no data" if value is None else f"{value:.1f}"
-
-
 # --- radar -------------------------------------------------------------------------------
 
 
@@ -325,16 +159,18 @@ def radar_chart(spec: RadarSpec) -> Chart:
     with matplotlib.rc_context(_STYLE):
         fig = Figure(figsize=(FIG_WIDTH, 4.8))
         size = 2.9  # inches across the plot circle; the labels go around it
-        ax = fig.add_axes(
-            (
-                (FIG_WIDTH - size) / 2 / FIG_WIDTH,
-                (4.8 - size) / 2 / 4.8,
-                size / FIG_WIDTH,
-                size / 4.8,
+        ax = cast(
+            PolarAxes,
+            fig.add_axes(
+                (
+                    (FIG_WIDTH - size) / 2 / FIG_WIDTH,
+                    (4.8 - size) / 2 / 4.8,
+                    size / FIG_WIDTH,
+                    size / 4.8,
+                ),
+                projection="polar",
             ),
-            projection="polar",
         )
-        assert isinstance(ax, PolarAxes)
         count = len(spec.axes)
         angles = [2 * math.pi * i / count for i in range(count)]
         ax.set_theta_offset(math.pi / 2)
@@ -428,9 +264,8 @@ def radar_chart(spec: RadarSpec) -> Chart:
             width = LABEL_WIDTH + 8 if ha == "center" else LABEL_WIDTH
             text = _wrap(title, width, max_lines=3)
             if missing:
-                note = "no data" if len(missing) == len(spec.series) else "no data: "
-                if len(missing) < len(spec.series):
-                    note += ", ".join(missing)
+                everyone = len(missing) == len(spec.series)
+                note = "no data" if everyone else "no data: " + ", ".join(missing)
                 text += "\n(" + _wrap(note, width + 2, max_lines=2) + ")"
             ax.text(angle, 108, text, ha=ha, va=va, multialignment=ha, fontsize=12, clip_on=False)
 
@@ -439,7 +274,7 @@ def radar_chart(spec: RadarSpec) -> Chart:
 
 
 def _radar_alt(spec: RadarSpec) -> str:
-    parts = [f"Radar chart of {_count(len(spec.axes))} dimensions, scores out of 100"]
+    parts = [f"Radar chart of {_count(len(spec.axes), 'dimension')}, scores out of 100"]
     if spec.target is not None:
         parts[0] += f", against a target of {_format_target(spec.target)}"
     parts[0] += "."
@@ -615,7 +450,7 @@ def question_bars_chart(spec: QuestionBarsSpec) -> Chart:
 
 def _bars_alt(spec: QuestionBarsSpec) -> str:
     parts = [
-        f"Bar chart of {_count(len(spec.labels))} questions: mean score out of 100 with the "
+        f"Bar chart of {_count(len(spec.labels), 'question')}: mean score out of 100 with the "
         f"lowest and highest answer and the standard deviation, against a target of "
         f"{_format_target(spec.target)}."
     ]
@@ -742,8 +577,8 @@ def heatmap_chart(spec: HeatmapSpec) -> Chart:
 
 def _heatmap_alt(spec: HeatmapSpec) -> str:
     parts = [
-        f"Heatmap of scores out of 100 for {_count(len(spec.rows))} teams across "
-        f"{_count(len(spec.columns))} dimensions, darker is higher."
+        f"Heatmap of scores out of 100 for {_count(len(spec.rows), 'team')} across "
+        f"{_count(len(spec.columns), 'dimension')}, darker is higher."
     ]
     for row, values in zip(spec.rows, spec.values, strict=True):
         scores = ", ".join(
@@ -874,7 +709,7 @@ def _gap_alt(spec: GapSpec) -> str:
     threshold = _format_target(spec.threshold)
     parts = [
         f"Perception gap between leadership and frontline for "
-        f"{_count(len(spec.dimensions))} dimensions, scores out of 100; a gap of "
+        f"{_count(len(spec.dimensions), 'dimension')}, scores out of 100; a gap of "
         f"{threshold} or more is a finding."
     ]
     for dimension, lead, front in zip(
@@ -900,7 +735,8 @@ def progress_chart(spec: ProgressSpec) -> Chart:
     count = len(spec.rounds)
     with matplotlib.rc_context(_STYLE):
         fig = Figure(figsize=(FIG_WIDTH, 4.0))
-        ax = fig.add_axes((0.7 / FIG_WIDTH, 0.4 / 4.0, 4.3 / FIG_WIDTH, 3.3 / 4.0))
+        plot_width = 4.3
+        ax = fig.add_axes((0.7 / FIG_WIDTH, 0.4 / 4.0, plot_width / FIG_WIDTH, 3.3 / 4.0))
         positions = np.arange(count)
         handles: list[Artist] = []
         dimension_index = 0
@@ -935,26 +771,37 @@ def progress_chart(spec: ProgressSpec) -> Chart:
                     zorder=4,
                 )
             handles.append(line)
+        # Overall values are printed: beside the first and last points, where no line runs,
+        # and above or below the others, whichever hides fewer points of other series.
         for series in overall:
-            for x, value in zip(positions, series.values, strict=True):
-                if value is not None:
-                    ax.annotate(
-                        format_score(value),
-                        (x, value),
-                        xytext=(0, 9),
-                        textcoords="offset points",
-                        ha="center",
-                        va="bottom",
-                        fontsize=12,
-                        fontweight="bold",
-                        zorder=6,
-                        bbox={
-                            "boxstyle": "square,pad=0.1",
-                            "facecolor": "white",
-                            "edgecolor": "none",
-                            "alpha": 0.85,
-                        },
-                    )
+            for x, value in enumerate(series.values):
+                if value is None:
+                    continue
+                others = [other.values[x] for other in spec.series if other is not series]
+                if x == 0 or x == count - 1:
+                    side = -1 if x == 0 else 1
+                    offset, ha, va = (10.0 * side, 0.0), "right" if side < 0 else "left", "center"
+                elif _label_above(value, [v for v in others if v is not None]):
+                    offset, ha, va = (0.0, 9.0), "center", "bottom"
+                else:
+                    offset, ha, va = (0.0, -9.0), "center", "top"
+                ax.annotate(
+                    format_score(value),
+                    (x, value),
+                    xytext=offset,
+                    textcoords="offset points",
+                    ha=ha,
+                    va=va,
+                    fontsize=12,
+                    fontweight="bold",
+                    zorder=6,
+                    bbox={
+                        "boxstyle": "square,pad=0.1",
+                        "facecolor": "white",
+                        "edgecolor": "none",
+                        "alpha": 0.85,
+                    },
+                )
         target = _format_target(spec.target)
         # Labelled where it ends rather than in the legend: one less thing to look up.
         ax.axhline(spec.target, zorder=3, **TARGET_STYLE)
@@ -967,11 +814,18 @@ def progress_chart(spec: ProgressSpec) -> Chart:
             va="center",
             fontsize=11,
         )
-        ax.set_xlim(-0.35 if count > 1 else -0.5, count - 1 + (0.35 if count > 1 else 0.5))
+        # Room for a value label (~0.6 in) beside the first and last rounds.
+        margin = 1.0 if count == 1 else 0.62 * (count - 1) / (plot_width - 2 * 0.62)
+        ax.set_xlim(-margin, count - 1 + margin)
         ax.set_ylim(0, 100)
         ax.set_yticks(range(0, 101, 20))
         ax.set_xticks(positions)
-        ax.set_xticklabels(spec.rounds, fontsize=12)
+        # Round ids side by side while they fit (~0.1 in a character), slanted once they do not.
+        spacing = plot_width / ((count - 1) + 2 * margin)
+        if spacing < 0.1 * max(len(round_id) for round_id in spec.rounds) + 0.15:
+            ax.set_xticklabels(spec.rounds, fontsize=12, rotation=35, ha="right")
+        else:
+            ax.set_xticklabels(spec.rounds, fontsize=12)
         ax.grid(True, axis="y", zorder=0)
         ax.set_axisbelow(True)
         ax.set_ylabel("score")
@@ -982,8 +836,8 @@ def progress_chart(spec: ProgressSpec) -> Chart:
 def _progress_alt(spec: ProgressSpec) -> str:
     rounds = _join_words(list(spec.rounds))
     parts = [
-        f"Line chart of scores out of 100 over {_count(len(spec.rounds))} "
-        f"round{'s' if len(spec.rounds) != 1 else ''} ({rounds}), against a target of "
+        f"Line chart of scores out of 100 over {_count(len(spec.rounds), 'round')} "
+        f"({rounds}), against a target of "
         f"{_format_target(spec.target)}."
     ]
     for series in spec.series:
@@ -996,6 +850,16 @@ def _progress_alt(spec: ProgressSpec) -> str:
 
 
 # --- shared drawing ----------------------------------------------------------------------
+
+
+def _label_above(value: float, others: Sequence[float]) -> bool:
+    """Whether a point's value label goes above it: yes unless that covers more of the other
+    series' points at the same round than going below would (a label spans ~3-12 units)."""
+    covered_above = sum(1 for other in others if 1 < other - value < 13)
+    covered_below = sum(1 for other in others if 1 < value - other < 13)
+    if value > 88:  # no room above the top of the axis
+        return False
+    return covered_above <= covered_below
 
 
 def _add_title_and_legend(
@@ -1021,7 +885,7 @@ def _add_title_and_legend(
     fig.text(
         box.x0 / width,
         (box.y1 + gap + 0.04) / height,
-        _wrap(title, 52, 2),
+        _wrap(title, 44, 2),
         ha="left",
         va="bottom",
         fontsize=14,
@@ -1094,52 +958,13 @@ def _format_target(value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.1f}"
 
 
-def _count(number: int) -> str:
-    return _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else str(number)
+def _count(number: int, noun: str) -> str:
+    """ "six dimensions", "one team", "14 questions"."""
+    words = _NUMBER_WORDS[number] if 0 <= number < len(_NUMBER_WORDS) else str(number)
+    return f"{words} {noun}" + ("" if number == 1 else "s")
 
 
 def _join_words(words: list[str]) -> str:
     if len(words) <= 2:
         return " and ".join(words)
     return ", ".join(words[:-1]) + " and " + words[-1]
-
-
-# --- checking and canonical form ---------------------------------------------------------
-
-
-def _check_name(name: str) -> None:
-    if not _SAFE_NAME.fullmatch(name):
-        raise ValueError(f"chart name {name!r} is not a safe file-name stem")
-
-
-def _check_length(
-    owner: str, what: str, values: Sequence[object], expected: Sequence[object]
-) -> None:
-    if len(values) != len(expected):
-        raise ValueError(f"{owner}: {what} has {len(values)} values, expected {len(expected)}")
-
-
-def _check_scores(what: str, values: Sequence[Score]) -> None:
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise TypeError(f"{what}[{index}]: {value!r} is not a number or None")
-        if not 0 <= value <= 100:  # also rejects NaN
-            raise ValueError(f"{what}[{index}]: {value!r} is outside 0..100")
-
-
-def _canonical(value: object) -> Any:
-    """Plain JSON for a spec: class names kept, numbers as floats so 60 and 60.0 agree."""
-    if is_dataclass(value) and not isinstance(value, type):
-        return {
-            "__class__": type(value).__name__,
-            **{f.name: _canonical(getattr(value, f.name)) for f in fields(value)},
-        }
-    if isinstance(value, tuple | list):
-        return [_canonical(item) for item in value]
-    if isinstance(value, bool) or value is None or isinstance(value, str):
-        return value
-    if isinstance(value, int | float):
-        return float(value)
-    raise TypeError(f"cannot key a chart spec holding {type(value).__name__}")

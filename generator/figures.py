@@ -5,7 +5,7 @@ from __future__ import annotations
 from assessment.model import Assessment
 from assessment.scoring import Results
 
-from .charts import (
+from .chart_specs import (
     GapSpec,
     HeatmapSpec,
     ProgressSpec,
@@ -16,6 +16,7 @@ from .charts import (
 
 ChartSpec = RadarSpec | QuestionBarsSpec | HeatmapSpec | GapSpec | ProgressSpec
 MAX_TEAMS_ON_RADAR = 8
+MIN_RADAR_AXES = 3
 
 
 def short_label(text: str, limit: int = 60) -> str:
@@ -41,9 +42,10 @@ def chart_specs(assessment: Assessment, results: Results) -> list[ChartSpec]:
                 "previous",
             )
         )
-    specs: list[ChartSpec] = [
-        RadarSpec("radar", "Maturity by dimension", titles, tuple(series), target)
-    ]
+    radar = len(titles) >= MIN_RADAR_AXES  # fewer spokes make no shape: tables only
+    specs: list[ChartSpec] = []
+    if radar:
+        specs.append(RadarSpec("radar", "Maturity by dimension", titles, tuple(series), target))
     for dimension, result in zip(bank.dimensions, now.all.dimensions, strict=True):
         questions = result.questions
         specs.append(
@@ -60,7 +62,7 @@ def chart_specs(assessment: Assessment, results: Results) -> list[ChartSpec]:
             )
         )
     teams = [t for t in now.teams if t.shown]
-    if teams:
+    if teams and radar:
         specs.append(
             RadarSpec(
                 "radar-teams",
@@ -73,6 +75,7 @@ def chart_specs(assessment: Assessment, results: Results) -> list[ChartSpec]:
                 target,
             )
         )
+    if teams:
         specs.append(
             HeatmapSpec(
                 "heatmap-teams",

@@ -28,10 +28,10 @@ from assessment.scoring import (
     Results,
 )
 
-from .charts import Chart
+from .chart_specs import Chart
 from .figures import short_label
-from .resources import site_templates_dir
-from .text import as_text, trusted
+from .resources import cache_root, site_templates_dir
+from .text import as_html_text, as_text, trusted
 
 PAGES = {
     "index.md": "home.md.j2",
@@ -144,10 +144,21 @@ def collect_notes(assessment: Assessment, round_: Round) -> dict[str, tuple[Note
     return {key: tuple(items) for key, items in sorted(notes.items())}
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs: compiling them costs more than rendering."""
+    folder = cache_root() / "templates"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
 def environment() -> jinja2.Environment:
     """The Jinja environment for page templates: strict, escaping every printed value."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(site_templates_dir()),
+        bytecode_cache=_bytecode_cache(),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
         finalize=as_text,
@@ -241,7 +252,11 @@ def nav(assessment: Assessment) -> list[Any]:
     return [
         {"Summary": "index.md"},
         {"Tune-up plan": "plan.md"},
-        {"Dimensions": [{d.title: f"dimensions/{d.id}.md"} for d in assessment.bank.dimensions]},
+        {
+            "Dimensions": [
+                {as_html_text(d.title): f"dimensions/{d.id}.md"} for d in assessment.bank.dimensions
+            ]
+        },
         {"Teams": "teams.md"},
         {"Leaders and front line": "roles.md"},
         {"Progress": "progress.md"},

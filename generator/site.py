@@ -20,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,10 +34,11 @@ from assessment.planning import TuneUpPlan
 from assessment.planning import plan as make_plan
 from assessment.scoring import Results, score_assessment
 
-from .charts import Chart, render, spec_key
+from .chart_specs import Chart, spec_key
 from .figures import ChartSpec, chart_specs
 from .pages import ReportContext, collect_notes, nav, render_pages
-from .resources import base_config_path, site_templates_dir
+from .resources import base_config_path, cache_root, site_templates_dir
+from .text import as_html_text
 
 ENGINES = ("mkdocs", "zensical", "properdocs")
 MARKER = ".cxmaturity-output"
@@ -71,17 +72,20 @@ class BuildReport:
 
 def cache_dir() -> Path:
     """Where rendered charts are kept, keyed by a hash of their content."""
-    configured = os.environ.get("CXMATURITY_CACHE")
-    if configured:
-        return Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "cxmaturity" / "charts"
+    return cache_root() / "charts"
 
 
 def render_charts(
-    specs: list[ChartSpec], cache: Path | None, jobs: int = 2
+    specs: list[ChartSpec],
+    cache: Path | None,
+    jobs: int = 2,
+    pool: Executor | None = None,
 ) -> tuple[dict[str, Chart], int]:
-    """Every chart, from the cache where possible; returns the charts and how many were drawn."""
+    """Every chart, from the cache where possible; returns the charts and how many were drawn.
+
+    Many charts are drawn in ``jobs`` worker processes; a given ``pool`` (kept warm by the
+    live preview) is used whenever more than one chart needs drawing.
+    """
     charts: dict[str, Chart] = {}
     missing: list[tuple[str, ChartSpec]] = []
     for spec in specs:
@@ -91,7 +95,13 @@ def render_charts(
             charts[spec.name] = cached
         else:
             missing.append((key, spec))
-    if len(missing) >= PARALLEL_FROM and jobs > 1:
+    if not missing:
+        return charts, 0
+    from .charts import render  # matplotlib is imported only when a chart must be drawn
+
+    if pool is not None and len(missing) > 1:
+        drawn = list(pool.map(render, [spec for _, spec in missing]))
+    elif len(missing) >= PARALLEL_FROM and jobs > 1:
         with ProcessPoolExecutor(max_workers=min(jobs, len(missing))) as pool:
             drawn = list(pool.map(render, [spec for _, spec in missing]))
     else:
@@ -132,9 +142,11 @@ def site_config(assessment: Assessment, logo_name: str | None) -> dict[str, Any]
     """The root ``mkdocs.yml`` with this report's name, branding and navigation filled in."""
     config: dict[str, Any] = yaml.safe_load(base_config_path().read_text(encoding="utf-8"))
     settings = assessment.settings
-    config["site_name"] = f"{settings.client}: CX maturity"
-    config["site_description"] = f"Customer-experience maturity assessment of {settings.client}"
-    config["copyright"] = f"Assessment of {settings.client}, made with cxmaturity"
+    # The theme prints these as raw HTML: they are escaped here, once.
+    client = as_html_text(settings.client)
+    config["site_name"] = f"{client}: CX maturity"
+    config["site_description"] = f"Customer-experience maturity assessment of {client}"
+    config["copyright"] = f"Assessment of {client}, made with cxmaturity"
     config["nav"] = nav(assessment)
     theme = config.setdefault("theme", {})
     palettes = theme.get("palette") or [{}]
@@ -276,18 +288,11 @@ def engine_command(engine: str, config: Path, site: Path) -> list[str]:
     if engine == "zensical":
         return [_script("zensical"), "build", "--strict", "-f", str(config)]
     module = "properdocs" if engine == "properdocs" else "mkdocs"
-    return [
-        sys.executable,
-        "-m",
-        module,
-        "build",
-        "--strict",
-        "-q",
-        "-f",
-        str(config),
-        "-d",
-        str(site),
-    ]
+    return [sys.executable, "-m", module, *_build_arguments(config, site)]
+
+
+def _build_arguments(config: Path, site: Path) -> list[str]:
+    return ["build", "--strict", "-q", "-f", str(config), "-d", str(site)]
 
 
 def _script(name: str) -> str:
@@ -298,20 +303,63 @@ def _script(name: str) -> str:
     return found
 
 
-def run_engine(engine: str, project: Path, site: Path, epoch: int) -> None:
-    """Build the generated project at ``project`` into ``site``; raise on any warning."""
-    env = os.environ | {
+def _engine_environment(epoch: int) -> dict[str, str]:
+    return {
         "SOURCE_DATE_EPOCH": str(epoch),
         "NO_MKDOCS_2_WARNING": "1",
         "DISABLE_MKDOCS_2_WARNING": "true",
         "PYTHONHASHSEED": "0",
     }
-    project, site = project.resolve(), site.resolve()
-    command = engine_command(engine, project / "mkdocs.yml", site)
-    try:
-        completed = subprocess.run(
-            command, cwd=project, env=env, capture_output=True, text=True, check=False
+
+
+class WarmEngine:
+    """MkDocs started before the pages exist, so its imports overlap our work.
+
+    It runs MkDocs' own command line (see :mod:`generator.engine_runner`) once told to.
+    """
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator.engine_runner"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=os.environ | _engine_environment(0),
         )
+
+    def build(self, project: Path, site: Path, epoch: int) -> subprocess.CompletedProcess[str]:
+        request = {
+            "args": _build_arguments(project / "mkdocs.yml", site),
+            "env": _engine_environment(epoch),
+        }
+        stdout, stderr = self.process.communicate(json.dumps(request) + "\n")
+        return subprocess.CompletedProcess(
+            self.process.args, self.process.returncode, stdout, stderr
+        )
+
+    def cancel(self) -> None:
+        if self.process.poll() is None:
+            self.process.communicate("\n")
+
+
+def run_engine(
+    engine: str, project: Path, site: Path, epoch: int, warm: WarmEngine | None = None
+) -> None:
+    """Build the generated project at ``project`` into ``site``; raise on any warning."""
+    project, site = project.resolve(), site.resolve()
+    try:
+        if warm is not None:
+            completed = warm.build(project, site, epoch)
+        else:
+            completed = subprocess.run(
+                engine_command(engine, project / "mkdocs.yml", site),
+                cwd=project,
+                env=os.environ | _engine_environment(epoch),
+                capture_output=True,
+                text=True,
+                check=False,
+            )
     except OSError as error:
         raise BuildError(f"could not run {engine}: {error}") from error
     if completed.returncode != 0:
@@ -343,6 +391,24 @@ def build(
     round_id: str | None = None,
 ) -> BuildReport:
     """Build a project's report site (or only its MkDocs project with ``docs_only``)."""
+    warm = WarmEngine() if engine == "mkdocs" and not docs_only else None
+    try:
+        return _build(project, out, engine, docs_only, jobs, cache, round_id, warm)
+    finally:
+        if warm is not None:
+            warm.cancel()
+
+
+def _build(
+    project: str | Path,
+    out: Path | None,
+    engine: str,
+    docs_only: bool,
+    jobs: int,
+    cache: Path | None,
+    round_id: str | None,
+    warm: WarmEngine | None,
+) -> BuildReport:
     assessment, results, plan = prepare(project, round_id)
     target = out if out is not None else Path(project) / DEFAULT_OUT
     check_output(target)
@@ -358,7 +424,7 @@ def build(
         else:
             write_tree(files, work / "project")
             epoch = source_date_epoch(assessment, results)
-            run_engine(engine, work / "project", work / "result", epoch)
+            run_engine(engine, work / "project", work / "result", epoch, warm)
         swap_in(work / "result", target)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -10,6 +10,7 @@ Text we generate ourselves (numbers, bank Markdown that passed validation) is wr
 
 from __future__ import annotations
 
+import html
 import string
 import unicodedata
 
@@ -20,20 +21,27 @@ _ENTITIES |= {ord("\n"): " ", ord("\r"): " ", ord("\t"): " "}
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def as_text(value: object) -> Markup:
-    """Escape any value for Markdown or HTML; :class:`Markup` passes through as it is."""
-    if isinstance(value, Markup):
-        return value
-    text = str(value)
+def _cleaned(text: str) -> str:
     # Drop control characters and the bidi overrides that could reorder what is shown;
     # right-to-left letters themselves stay and keep their natural direction.
-    cleaned = "".join(
+    return "".join(
         c
         for c in text
         if c in "\n\r\t"
         or (unicodedata.category(c) not in ("Cc", "Cs", "Co") and c not in _BIDI_CONTROLS)
     )
-    return Markup(cleaned.translate(_ENTITIES))
+
+
+def as_text(value: object) -> Markup:
+    """Escape any value for Markdown or HTML; :class:`Markup` passes through as it is."""
+    if isinstance(value, Markup):
+        return value
+    return Markup(_cleaned(str(value)).translate(_ENTITIES))
+
+
+def as_html_text(value: str) -> str:
+    """Escape text for places the theme prints as raw HTML (site name, nav titles, footer)."""
+    return html.escape(" ".join(_cleaned(value).split()), quote=True)
 
 
 def trusted(markdown: str) -> Markup:

@@ -53,7 +53,10 @@ def problems_of(write_project: WriteProject, tmp_path: Path, monkeypatch: pytest
 READING_ERRORS = [
     pytest.param(
         {SHEET: "team: X: Y\nanswers: {}\n"},
-        ["proj/answers/a.yml:1:8: YAML syntax error: mapping values are not allowed in this context"],
+        [
+            "proj/answers/a.yml:1:8: YAML syntax error: "
+            "mapping values are not allowed in this context"
+        ],
         id="yaml-syntax",
     ),
     pytest.param(

@@ -281,3 +281,19 @@ def test_acme_example_scores(acme: Path) -> None:
     gap = results.current.perception
     assert gap is not None and any(d.finding for d in gap.dimensions)
     assert len(results.current.teams) >= 3
+
+
+def test_no_change_against_a_group_too_small_to_show(write_project: WriteProject) -> None:
+    # Team Small had two people in r1 (hidden) and three in r2 (shown): a change against
+    # r1 would give the hidden score away, so there is none.
+    config = "client: Test Co\nbank: bank.yml\nrounds: [r1, r2]\n"
+    sheets = {
+        f"answers/{round_id}/{name}.yml": "team: Small\nanswers: {alpha.one: 3}\n"
+        for round_id, names in (("r1", "ab"), ("r2", "abc"))
+        for name in names
+    }
+    results = score_assessment(load_assessment(write_project({"assessment.yml": config, **sheets})))
+    (team,) = results.current.teams
+    assert team.shown and team.delta is None
+    assert team.dimension("alpha").delta is None
+    assert results.current.all.delta == pytest.approx(0)  # everyone is always compared

@@ -1,0 +1,164 @@
+"""Benchmark the report build and the live preview on the bundled example.
+
+Prints one Markdown table, measured in one run:
+
+* a plain ``mkdocs build`` of the project that ``cxmaturity build --docs-only`` generated
+  (the reference: the engine alone, no reading, scoring or charts);
+* ``cxmaturity build`` with a warm chart cache (target: at most 1.3x the reference) and
+  with a cold one (every chart drawn);
+* the charts drawn by a rebuild with unchanged inputs (target: 0);
+* ``cxmaturity serve``: from saving an edited answer sheet to the rebuilt site being ready
+  for the browser to reload (target: at most 1 s), over several edits.
+
+Usage: python benchmarks/bench_site.py [--repeat K] [--edits N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "content" / "examples" / "acme"
+CLI = [sys.executable, "-c", "from generator.cli import main; main()"]
+
+
+def timed(command: list[str], env: dict[str, str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def best_and_median(samples: list[float]) -> str:
+    return f"{min(samples):.2f} / {statistics.median(samples):.2f}"
+
+
+def serve_edits(project: Path, env: dict[str, str], edits: int, port: int) -> list[float]:
+    """Seconds from writing an edited sheet to the preview reporting the rebuild."""
+    process = subprocess.Popen(
+        [*CLI, "serve", str(project), "--port", str(port)],
+        env=env,
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+    )
+    assert process.stderr is not None
+    try:
+        for line in process.stderr:
+            if line.startswith("Serving"):
+                break
+        sheet = project / "answers" / "2026-q4" / "support" / "alice.yml"
+        lines = sheet.read_text(encoding="utf-8").splitlines()
+        numeric = [i for i, line in enumerate(lines) if re.match(r"  [\w.-]+: \d$", line)]
+        times = []
+        for edit in range(edits):
+            index = numeric[edit % len(numeric)]
+            value = int(lines[index][-1])
+            lines[index] = lines[index][:-1] + str(1 if value != 1 else 5)
+            time.sleep(0.5)  # let the watcher settle, as between two real saves
+            started = time.perf_counter()
+            sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
+            for line in process.stderr:
+                if line.startswith("Rebuilt in"):
+                    times.append(time.perf_counter() - started)
+                    break
+        return times
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per build measurement")
+    parser.add_argument("--edits", type=int, default=6, help="edits for the serve measurement")
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="cxmaturity-bench-"))
+    project = work / "acme"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("site"))
+    warm_cache = work / "cache-warm"
+    env = os.environ | {"CXMATURITY_CACHE": str(warm_cache), "NO_MKDOCS_2_WARNING": "1"}
+
+    docs = work / "docs-only"
+    subprocess.run(
+        [*CLI, "build", str(project), "--docs-only", "--out", str(docs)],
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    plain = [
+        timed(
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "-q",
+                "-f",
+                str(docs / "mkdocs.yml"),
+                "-d",
+                str(work / f"plain-{run}"),
+            ],
+            env,
+        )
+        for run in range(args.repeat)
+    ]
+    warm = [
+        timed([*CLI, "build", str(project), "--out", str(work / "site")], env)
+        for _ in range(args.repeat)
+    ]
+    cold = []
+    for run in range(args.repeat):
+        cold_env = env | {"CXMATURITY_CACHE": str(work / f"cache-cold-{run}")}
+        cold.append(timed([*CLI, "build", str(project), "--out", str(work / "site")], cold_env))
+
+    from generator.site import build
+
+    rebuild = build(project, work / "site", cache=warm_cache)
+    edits = serve_edits(project, env, args.edits, args.port)
+
+    reference = statistics.median(plain)
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; example: {EXAMPLE.name}, "
+        f"{rebuild.pages} pages, {rebuild.charts} charts; seconds as best / median of "
+        f"{args.repeat}\n"
+    )
+    print("| measurement | seconds | vs plain mkdocs build (median) | target |")
+    print("| --- | ---: | ---: | --- |")
+    print(f"| plain `mkdocs build` of the generated project | {best_and_median(plain)} | 1.00x | |")
+    ratio = statistics.median(warm) / reference
+    print(
+        f"| `cxmaturity build`, warm chart cache | {best_and_median(warm)} | {ratio:.2f}x "
+        f"| <= 1.3x: {'PASS' if ratio <= 1.3 else 'FAIL'} |"
+    )
+    print(
+        f"| `cxmaturity build`, cold chart cache | {best_and_median(cold)} | "
+        f"{statistics.median(cold) / reference:.2f}x | |"
+    )
+    print(
+        f"| charts drawn by a no-change rebuild | {rebuild.charts_rendered} | | 0: "
+        f"{'PASS' if rebuild.charts_rendered == 0 else 'FAIL'} |"
+    )
+    if edits:
+        worst = max(edits)
+        print(
+            f"| `serve`: save to site rebuilt, {len(edits)} edits | "
+            f"{min(edits):.2f} / {statistics.median(edits):.2f} (max {worst:.2f}) | | "
+            f"<= 1 s: {'PASS' if statistics.median(edits) <= 1 else 'FAIL'} (median) |"
+        )
+    shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
