@@ -21,7 +21,7 @@ from assessment.scoring import DISAGREEMENT_SD, PERCEPTION_GAP
 
 # Bump when a change in generator.charts alters the output for the same spec, so cached
 # charts are redrawn.
-CHART_STYLE_VERSION = "1"
+CHART_STYLE_VERSION = "2"
 
 Role = Literal["current", "previous", "team", "overall", "dimension"]
 Score: TypeAlias = float | None

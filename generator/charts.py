@@ -283,17 +283,17 @@ def _radar_alt(spec: RadarSpec) -> str:
             f"{axis} {format_score(value)}"
             for axis, value in zip(spec.axes, series.values, strict=True)
         )
-        parts.append(f"{_role_name(series)} {series.label}: {scores}.")
+        parts.append(f"{series.label} ({_role_name(series)}): {scores}.")
     return " ".join(parts)
 
 
 def _role_name(series: SeriesSpec) -> str:
     return {
-        "current": "Current",
-        "previous": "Previous round",
-        "team": "Team",
-        "overall": "Overall",
-        "dimension": "Dimension",
+        "current": "this round",
+        "previous": "previous round",
+        "team": "team",
+        "overall": "overall",
+        "dimension": "dimension",
     }[series.role]
 
 

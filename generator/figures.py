@@ -27,17 +27,26 @@ def short_label(text: str, limit: int = 60) -> str:
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
+def round_name(assessment: Assessment, round_id: str) -> str:
+    """A round as pages and charts name it: its title, or "Round <id>"."""
+    return assessment.round(round_id).title or f"Round {round_id}"
+
+
 def chart_specs(assessment: Assessment, results: Results) -> list[ChartSpec]:
     """Every chart of the report: radars, question bars, heatmap, gap and progress."""
     bank = assessment.bank
     titles = tuple(d.title for d in bank.dimensions)
     now = results.current
     target = results.target
-    series = [SeriesSpec(f"Round {now.id}", tuple(d.score for d in now.all.dimensions), "current")]
+    series = [
+        SeriesSpec(
+            round_name(assessment, now.id), tuple(d.score for d in now.all.dimensions), "current"
+        )
+    ]
     if results.previous is not None:
         series.append(
             SeriesSpec(
-                f"Round {results.previous.id}",
+                round_name(assessment, results.previous.id),
                 tuple(d.score for d in results.previous.all.dimensions),
                 "previous",
             )
@@ -97,7 +106,7 @@ def chart_specs(assessment: Assessment, results: Results) -> list[ChartSpec]:
             )
         )
     if len(results.rounds) > 1:
-        rounds = tuple(r.id for r in results.rounds)
+        rounds = tuple(round_name(assessment, r.id) for r in results.rounds)
         lines = [SeriesSpec("Overall", tuple(r.all.score for r in results.rounds), "overall")]
         for index, title in enumerate(titles):
             lines.append(

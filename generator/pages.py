@@ -18,6 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from assessment.formats import ID_PATTERN
+from assessment.loading import DEFAULT_ROUND
 from assessment.model import Assessment, Dimension, Question, Round
 from assessment.planning import PlanItem, TuneUpPlan
 from assessment.scoring import (
@@ -29,9 +30,9 @@ from assessment.scoring import (
 )
 
 from .chart_specs import Chart
-from .figures import short_label
+from .figures import round_name, short_label
 from .resources import cache_root, site_templates_dir
-from .text import as_html_text, as_text, trusted
+from .text import as_text, as_theme_text, trusted
 
 PAGES = {
     "index.md": "home.md.j2",
@@ -103,6 +104,12 @@ def _url_id(value: str) -> Markup:
     if not _ID.match(value):
         raise ValueError(f"not an id: {value!r}")
     return Markup(value)
+
+
+def _key(value: str) -> Markup:
+    """A question key (two validated ids and a dot), shown as written, e.g. in code."""
+    dimension, _, question = value.partition(".")
+    return Markup(f"{_url_id(dimension)}.{_url_id(question)}")
 
 
 def _anchor(value: str) -> Markup:
@@ -179,6 +186,7 @@ def environment() -> jinja2.Environment:
         "anchor": _anchor,
         "number": _number,
         "short": short_label,
+        "key": _key,
     }
     return env
 
@@ -200,6 +208,13 @@ class _Helpers:
 
     def items_for(self, dimension_id: str) -> tuple[PlanItem, ...]:
         return tuple(i for i in self.context.plan.items if i.dimension == dimension_id)
+
+    def round_name(self, round_id: str) -> str:
+        return round_name(self.context.assessment, round_id)
+
+    def named_round(self, round_: Round) -> bool:
+        """Whether the round is worth naming: rounds were listed, or it has a title."""
+        return round_.id != DEFAULT_ROUND or round_.title is not None
 
     def level_description(self, name: str | None) -> str:
         for level in self.context.assessment.bank.levels:
@@ -254,7 +269,8 @@ def nav(assessment: Assessment) -> list[Any]:
         {"Tune-up plan": "plan.md"},
         {
             "Dimensions": [
-                {as_html_text(d.title): f"dimensions/{d.id}.md"} for d in assessment.bank.dimensions
+                {as_theme_text(d.title): f"dimensions/{d.id}.md"}
+                for d in assessment.bank.dimensions
             ]
         },
         {"Teams": "teams.md"},

@@ -38,7 +38,7 @@ from .chart_specs import Chart, spec_key
 from .figures import ChartSpec, chart_specs
 from .pages import ReportContext, collect_notes, nav, render_pages
 from .resources import base_config_path, cache_root, site_templates_dir
-from .text import as_html_text
+from .text import as_theme_text
 
 ENGINES = ("mkdocs", "zensical", "properdocs")
 MARKER = ".cxmaturity-output"
@@ -142,8 +142,8 @@ def site_config(assessment: Assessment, logo_name: str | None) -> dict[str, Any]
     """The root ``mkdocs.yml`` with this report's name, branding and navigation filled in."""
     config: dict[str, Any] = yaml.safe_load(base_config_path().read_text(encoding="utf-8"))
     settings = assessment.settings
-    # The theme prints these as raw HTML: they are escaped here, once.
-    client = as_html_text(settings.client)
+    # The theme prints these itself, some raw: they are made safe here, once.
+    client = as_theme_text(settings.client)
     config["site_name"] = f"{client}: CX maturity"
     config["site_description"] = f"Customer-experience maturity assessment of {client}"
     config["copyright"] = f"Assessment of {client}, made with cxmaturity"

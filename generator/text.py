@@ -10,7 +10,7 @@ Text we generate ourselves (numbers, bank Markdown that passed validation) is wr
 
 from __future__ import annotations
 
-import html
+import re
 import string
 import unicodedata
 
@@ -39,9 +39,21 @@ def as_text(value: object) -> Markup:
     return Markup(_cleaned(str(value)).translate(_ENTITIES))
 
 
-def as_html_text(value: str) -> str:
-    """Escape text for places the theme prints as raw HTML (site name, nav titles, footer)."""
-    return html.escape(" ".join(_cleaned(value).split()), quote=True)
+def as_theme_text(value: str) -> str:
+    """Text for places the theme prints itself (site name, navigation, footer).
+
+    The theme prints these raw in some places and HTML-escaped in others, so escaping
+    them here would show ``&amp;`` in the second kind. Instead the characters that could
+    make markup are replaced by their typographic look-alikes: no tag, attribute quote or
+    character reference can form, and both kinds of place show the same text.
+    """
+    text = " ".join(_cleaned(value).split())
+    text = text.translate(_THEME_LOOKALIKES)
+    return _ENTITY_START.sub("＆", text)
+
+
+_THEME_LOOKALIKES = {ord("<"): "‹", ord(">"): "›", ord('"'): "”", ord("`"): "‘"}
+_ENTITY_START = re.compile(r"&(?=[#A-Za-z0-9])")
 
 
 def trusted(markdown: str) -> Markup:
