@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Literal, NamedTuple
 
 ScaleKind = Literal["points", "choices", "multi"]
@@ -43,6 +44,13 @@ class Scale:
     def values(self) -> tuple[int, ...]:
         """The numbers of a points scale, lowest first."""
         return tuple(int(option.id) for option in self.options)
+
+    @cached_property
+    def scores(self) -> Mapping[object, float]:
+        """Score in 0..100 of each valid single answer: numbers for points, ids for choices."""
+        if self.kind == "points":
+            return {int(o.id): o.score * 100 for o in self.options}
+        return {o.id: o.score * 100 for o in self.options}
 
     def option(self, option_id: str) -> Option | None:
         """The option with this id (for points: the number as text), if any."""

@@ -243,13 +243,17 @@ def score_group(
     scored: dict[str, list[float]] = {key: [] for key in bank.questions}
     na: dict[str, int] = dict.fromkeys(bank.questions, 0)
     active: dict[str, set[int]] = {d.id: set() for d in bank.dimensions}
+    dimension_of = {key: q.dimension_id for key, q in bank.questions.items()}
     for index, sheet in enumerate(sheets):
+        reached: set[str] = set()
         for key, answer in sheet.answers.items():
             if answer.score is None:
                 na[key] += 1
             else:
                 scored[key].append(answer.score)
-                active[key.split(".", 1)[0]].add(index)
+                reached.add(dimension_of[key])
+        for dimension_id in reached:
+            active[dimension_id].add(index)
     min_n = settings.min_group_size
     respondents = len(sheets)
     dimensions = []

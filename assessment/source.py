@@ -82,10 +82,25 @@ if _Parser is None:  # pragma: no cover - PyYAML built without libyaml
     _Parser = _PurePythonParser
 
 
+_PLAIN_SCALAR_TAGS: dict[str, str] = {}
+"""Tags of plain scalars seen before: with no path resolvers, a tag depends on the text only."""
+_PLAIN_SCALAR_CACHE_SIZE = 4096
+
+
 class _NodeLoader(_Parser, _Resolver):  # type: ignore[misc]
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         _Resolver.__init__(self)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode and implicit[0]:
+            tag = _PLAIN_SCALAR_TAGS.get(value)
+            if tag is None:
+                tag = super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
+                if len(_PLAIN_SCALAR_TAGS) < _PLAIN_SCALAR_CACHE_SIZE:
+                    _PLAIN_SCALAR_TAGS[value] = tag
+            return tag
+        return super().resolve(kind, value, implicit)  # type: ignore[no-untyped-call]
 
 
 _constructor = SafeConstructor()
@@ -152,8 +167,9 @@ def format_location(location: Sequence[str | int]) -> str:
 class _Builder:
     """Turns a node tree into dicts, lists and scalars, recording what is wrong."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, aliases: bool = True) -> None:
         self.path = path
+        self.aliases = aliases
         self.problems: list[Problem] = []
         self.expanded = 0
         self.memo: dict[int, tuple[Any, int]] = {}
@@ -177,15 +193,6 @@ class _Builder:
     def build(self, node: Node, depth: int = 0) -> Any:
         if self.too_big:
             return None
-        memo = self.memo.get(id(node))
-        if memo is not None:
-            # An alias: count its whole expanded size without walking it again.
-            self.expanded += memo[1]
-            if self.expanded > MAX_EXPANDED_NODES:
-                self._refuse_bomb(node)
-            return memo[0]
-        before = self.expanded
-        self.expanded += 1
         if depth > MAX_DEPTH:
             mark = node.start_mark
             self.problems.append(
@@ -199,6 +206,18 @@ class _Builder:
             )
             self.too_big = True
             return None
+        if not self.aliases:
+            # No anchor in the file, so no node is reached twice: the size is the file's.
+            return self._build(node, depth)
+        memo = self.memo.get(id(node))
+        if memo is not None:
+            # An alias: count its whole expanded size without walking it again.
+            self.expanded += memo[1]
+            if self.expanded > MAX_EXPANDED_NODES:
+                self._refuse_bomb(node)
+            return memo[0]
+        before = self.expanded
+        self.expanded += 1
         value = self._build(node, depth)
         self.memo[id(node)] = (value, self.expanded - before)
         if self.expanded > MAX_EXPANDED_NODES:
@@ -267,7 +286,7 @@ class _Builder:
 
     def _mapping(self, node: MappingNode, depth: int) -> dict[str, Any]:
         result: dict[str, Any] = {}
-        first_line: dict[str, int] = {}
+        stack = self.stack
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 self.fail(key_node, "a key must be plain text, not a list or mapping")
@@ -276,30 +295,34 @@ class _Builder:
                 self.fail(key_node, "merge keys (<<) are not supported; write the keys out")
                 self.refused = True
                 continue
-            if key_node.tag not in (_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP):
+            if key_node.tag not in _KEY_TAGS:
                 self.refuse_tag(key_node, " on a key")
                 continue
             # Keys are taken as written: `no:` is the key "no", `1.10:` is "1.10".
             key = key_node.value
-            if key in first_line:
-                mark = key_node.start_mark
-                self.problems.append(
-                    Problem(
-                        self.path,
-                        mark.line + 1,
-                        mark.column + 1,
-                        format_location([*self.stack, key]),
-                        f"duplicate key (first given on line {first_line[key]})",
-                    )
-                )
+            if key in result:
+                self._duplicate(node, key_node)
                 continue
-            first_line[key] = key_node.start_mark.line + 1
-            self.stack.append(key)
+            stack.append(key)
             result[key] = self.build(value_node, depth + 1)
-            self.stack.pop()
+            stack.pop()
         return result
 
+    def _duplicate(self, node: MappingNode, key_node: ScalarNode) -> None:
+        first = next(k for k, _ in node.value if k.value == key_node.value)
+        mark = key_node.start_mark
+        self.problems.append(
+            Problem(
+                self.path,
+                mark.line + 1,
+                mark.column + 1,
+                format_location([*self.stack, key_node.value]),
+                f"duplicate key (first given on line {first.start_mark.line + 1})",
+            )
+        )
 
+
+_KEY_TAGS = frozenset((_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP))
 _TAB_INDENT = re.compile(r"^[ ]*\t", re.MULTILINE)
 
 
@@ -377,7 +400,7 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         loader.dispose()
     if root is None:
         return None, [Problem(display, 1, 1, "", "file is empty")]
-    builder = _Builder(display)
+    builder = _Builder(display, aliases="&" in text)
     data = builder.build(root)
     if builder.too_big or builder.refused:
         # An alias bomb or an object-building tag: nothing else in the file is trusted.
