@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from .formats import ID_PATTERN, ID_RULE, BankSpec, ProjectSpec, ScaleSpec, SheetSpec
 from .model import (
     NOT_APPLICABLE,
+    PROJECT_FILE,
     Answer,
     Assessment,
     Bank,
@@ -39,7 +40,6 @@ from .problems import InputError, Problem, did_you_mean
 from .source import Document, Location, format_location, read_document
 
 ANSWER_SUFFIXES = (".yml", ".yaml")
-PROJECT_FILE = "assessment.yml"
 DEFAULT_ROUND = "current"
 
 MATERIAL_COLOURS = [

@@ -12,6 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, NamedTuple
 
+PROJECT_FILE = "assessment.yml"
+"""The file that makes a folder a cxmaturity project."""
+
 ScaleKind = Literal["points", "choices", "multi"]
 Rating = Literal["low", "medium", "high"]
 RATING_VALUE: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3}

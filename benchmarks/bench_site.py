@@ -19,6 +19,7 @@ import argparse
 import os
 import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +36,13 @@ def timed(command: list[str], env: dict[str, str]) -> float:
     started = time.perf_counter()
     subprocess.run(command, env=env, check=True, capture_output=True)
     return time.perf_counter() - started
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def best_and_median(samples: list[float]) -> str:
@@ -80,7 +88,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per build measurement")
     parser.add_argument("--edits", type=int, default=6, help="edits for the serve measurement")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="preview port (default: a free one)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="cxmaturity-bench-"))
@@ -125,8 +133,8 @@ def main() -> None:
 
     from generator.site import build
 
-    rebuild = build(project, work / "site", cache=warm_cache)
-    edits = serve_edits(project, env, args.edits, args.port)
+    rebuild = build(project, work / "site", cache=warm_cache / "charts")
+    edits = serve_edits(project, env, args.edits, args.port or free_port())
 
     reference = statistics.median(plain)
     print(

@@ -13,30 +13,22 @@ import json
 import os
 import string
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from assessment import __version__
-from assessment.document import CSV_COLUMNS, results_document, results_rows
-from assessment.loading import (
-    PROJECT_FILE,
-    bundled_banks,
-    bundled_path,
-    load_assessment,
-    load_bank,
-    load_project_bank,
-)
-from assessment.model import Bank
-from assessment.planning import plan as make_plan
 from assessment.problems import InputError
-from assessment.schemas import bank_schema, project_schema, sheet_schema
-from assessment.scoring import score_assessment
-from assessment.sheets import answer_sheet_template
 
-from .site import DEFAULT_OUT, ENGINES, BuildError, OutputRefused
-from .site import build as build_site
-from .terminal import score_table, validate_summary
+from .engine import ENGINES, BuildError, OutputRefused, WarmEngine
+from .resources import DEFAULT_OUT
+
+if TYPE_CHECKING:
+    from assessment.model import Bank
+
+# The heavier modules (pydantic models, Jinja, matplotlib) are imported inside the
+# commands that need them: `build` starts MkDocs first, so that its start-up overlaps
+# ours, and `--help` stays instant.
 
 USER_ERROR = 2
 SCHEMA_FOLDER = "schemas"
@@ -89,6 +81,9 @@ def _project_bank(project: str | None) -> Bank:
     Answer sheets are left alone so that a broken sheet never blocks the template or
     the schemas that help to fix it.
     """
+    from assessment.loading import bundled_banks, load_bank, load_project_bank
+    from assessment.model import PROJECT_FILE
+
     if project is None and not Path(PROJECT_FILE).exists():
         return load_bank(bundled_banks()["cx-core"])
     return load_project_bank(project or ".")
@@ -118,6 +113,9 @@ def init(directory: Path, client: str, bank_id: str) -> None:
     Example:
       cxmaturity init acme --client "Acme Outdoor Co."
     """
+    from assessment.loading import bundled_banks, bundled_path, load_bank
+    from assessment.sheets import answer_sheet_template
+
     banks = bundled_banks()
     if bank_id not in banks:
         _fail(f"unknown bank '{bank_id}'; bundled banks: {', '.join(banks)}")
@@ -153,6 +151,8 @@ def template(project: str | None, team: str, out: Path | None) -> None:
     Example:
       cxmaturity template acme --team Support --out acme/answers/support/alice.yml
     """
+    from assessment.sheets import answer_sheet_template
+
     bank = _project_bank(project)
     root = Path(project or ".")
     schema = root / SCHEMA_FOLDER / SHEET_SCHEMA
@@ -176,6 +176,10 @@ def validate(project: str) -> None:
     Example:
       cxmaturity validate acme
     """
+    from assessment.loading import load_assessment
+
+    from .terminal import validate_summary
+
     assessment = load_assessment(project)
     click.echo(validate_summary(assessment, project))
 
@@ -201,6 +205,13 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
       cxmaturity score acme --by team
       cxmaturity score acme --format json > scores.json
     """
+    from assessment.document import CSV_COLUMNS, results_document, results_rows
+    from assessment.loading import load_assessment
+    from assessment.planning import plan as make_plan
+    from assessment.scoring import score_assessment
+
+    from .terminal import score_table
+
     assessment = load_assessment(project)
     known = [r.id for r in assessment.rounds]
     if round_id is not None and round_id not in known:
@@ -221,6 +232,8 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
 
 
 def _write_schemas(bank: Bank, folder: Path) -> list[Path]:
+    from assessment.schemas import bank_schema, project_schema, sheet_schema
+
     schemas = {
         SHEET_SCHEMA: sheet_schema(bank),
         "bank.schema.json": bank_schema(),
@@ -301,9 +314,19 @@ def build(
       cxmaturity build acme --engine zensical
       cxmaturity build acme --docs-only --out acme-docs   # the MkDocs project itself
     """
+    # MkDocs starts first: its imports overlap with ours and with reading the project.
+    warm = WarmEngine() if engine == "mkdocs" and not docs_only else None
     try:
+        from .site import build as build_site
+
         report = build_site(
-            project, out, engine=engine, docs_only=docs_only, jobs=jobs, round_id=round_id
+            project,
+            out,
+            engine=engine,
+            docs_only=docs_only,
+            jobs=jobs,
+            round_id=round_id,
+            warm=warm,
         )
     except OutputRefused as error:
         _fail(str(error))

@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 _HERE = Path(__file__).resolve().parent
+DEFAULT_OUT = "site"
+"""Where a project's site is built unless ``--out`` says otherwise."""
 
 
 def _shipped(installed: str, checkout: str) -> Path:

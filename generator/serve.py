@@ -17,7 +17,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from assessment.loading import PROJECT_FILE
+from assessment.model import PROJECT_FILE
 from assessment.problems import InputError
 
 from .figures import chart_specs

@@ -16,8 +16,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
@@ -35,25 +33,16 @@ from assessment.planning import plan as make_plan
 from assessment.scoring import Results, score_assessment
 
 from .chart_specs import Chart, spec_key
+from .engine import OutputRefused, WarmEngine, run_engine
 from .figures import ChartSpec, chart_specs
 from .pages import ReportContext, collect_notes, nav, render_pages
-from .resources import base_config_path, cache_root, site_templates_dir
+from .resources import DEFAULT_OUT, base_config_path, cache_root, site_templates_dir
 from .text import as_theme_text
 
-ENGINES = ("mkdocs", "zensical", "properdocs")
 MARKER = ".cxmaturity-output"
 """Marks a folder this tool wrote: only such folders are ever replaced or deleted."""
-DEFAULT_OUT = "site"
 PARALLEL_FROM = 6
 """Render charts in worker processes when at least this many need drawing."""
-
-
-class BuildError(Exception):
-    """The site could not be built; the message says why and what was kept."""
-
-
-class OutputRefused(BuildError):
-    """The output folder is not ours to replace."""
 
 
 @dataclass(frozen=True)
@@ -283,94 +272,6 @@ def swap_in(built: Path, out: Path) -> None:
         old.rmdir()
 
 
-def engine_command(engine: str, config: Path, site: Path) -> list[str]:
-    """The engine's strict build command."""
-    if engine == "zensical":
-        return [_script("zensical"), "build", "--strict", "-f", str(config)]
-    module = "properdocs" if engine == "properdocs" else "mkdocs"
-    return [sys.executable, "-m", module, *_build_arguments(config, site)]
-
-
-def _build_arguments(config: Path, site: Path) -> list[str]:
-    return ["build", "--strict", "-q", "-f", str(config), "-d", str(site)]
-
-
-def _script(name: str) -> str:
-    beside = Path(sys.executable).parent / name
-    found = str(beside) if beside.exists() else shutil.which(name)
-    if not found:
-        raise BuildError(f"{name} is not installed: pip install {name}")
-    return found
-
-
-def _engine_environment(epoch: int) -> dict[str, str]:
-    return {
-        "SOURCE_DATE_EPOCH": str(epoch),
-        "NO_MKDOCS_2_WARNING": "1",
-        "DISABLE_MKDOCS_2_WARNING": "true",
-        "PYTHONHASHSEED": "0",
-    }
-
-
-class WarmEngine:
-    """MkDocs started before the pages exist, so its imports overlap our work.
-
-    It runs MkDocs' own command line (see :mod:`generator.engine_runner`) once told to.
-    """
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "generator.engine_runner"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env=os.environ | _engine_environment(0),
-        )
-
-    def build(self, project: Path, site: Path, epoch: int) -> subprocess.CompletedProcess[str]:
-        request = {
-            "args": _build_arguments(project / "mkdocs.yml", site),
-            "env": _engine_environment(epoch),
-        }
-        stdout, stderr = self.process.communicate(json.dumps(request) + "\n")
-        return subprocess.CompletedProcess(
-            self.process.args, self.process.returncode, stdout, stderr
-        )
-
-    def cancel(self) -> None:
-        if self.process.poll() is None:
-            self.process.communicate("\n")
-
-
-def run_engine(
-    engine: str, project: Path, site: Path, epoch: int, warm: WarmEngine | None = None
-) -> None:
-    """Build the generated project at ``project`` into ``site``; raise on any warning."""
-    project, site = project.resolve(), site.resolve()
-    try:
-        if warm is not None:
-            completed = warm.build(project, site, epoch)
-        else:
-            completed = subprocess.run(
-                engine_command(engine, project / "mkdocs.yml", site),
-                cwd=project,
-                env=os.environ | _engine_environment(epoch),
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-    except OSError as error:
-        raise BuildError(f"could not run {engine}: {error}") from error
-    if completed.returncode != 0:
-        output = (completed.stderr + completed.stdout).strip()
-        raise BuildError(f"{engine} build failed; the previous output is untouched:\n{output}")
-    if engine == "zensical":
-        built = project / "site"
-        if built.resolve() != site.resolve():
-            os.replace(built, site)
-
-
 def prepare(
     project: str | Path, round_id: str | None = None
 ) -> tuple[Assessment, Results, TuneUpPlan]:
@@ -389,9 +290,15 @@ def build(
     jobs: int = 2,
     cache: Path | None = None,
     round_id: str | None = None,
+    warm: WarmEngine | None = None,
 ) -> BuildReport:
-    """Build a project's report site (or only its MkDocs project with ``docs_only``)."""
-    warm = WarmEngine() if engine == "mkdocs" and not docs_only else None
+    """Build a project's report site (or only its MkDocs project with ``docs_only``).
+
+    ``warm`` is an engine the caller started early (MkDocs only); one is started here
+    otherwise.
+    """
+    if warm is None and engine == "mkdocs" and not docs_only:
+        warm = WarmEngine()
     try:
         return _build(project, out, engine, docs_only, jobs, cache, round_id, warm)
     finally:

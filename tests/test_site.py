@@ -27,9 +27,10 @@ from assessment.document import CSV_COLUMNS, results_document, results_rows
 from assessment.loading import load_assessment
 from assessment.planning import plan as make_plan
 from assessment.scoring import score_assessment
-from generator import site
+from generator import engine, site
 from generator.cli import cli
-from generator.site import MARKER, BuildError, OutputRefused, build
+from generator.engine import BuildError, OutputRefused
+from generator.site import MARKER, build
 
 from .conftest import ACME, MINI_BANK, WriteProject
 
@@ -683,7 +684,7 @@ FAILING = "import sys; print('boom'); sys.exit(1)"
 
 
 def _fail_by_command(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(site, "engine_command", lambda *args: [sys.executable, "-c", FAILING])
+    monkeypatch.setattr(engine, "engine_command", lambda *args: [sys.executable, "-c", FAILING])
 
 
 def _fail_by_import(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -816,7 +817,7 @@ def test_the_generated_project_builds_with_zensical(acme_build, acme_figures, tm
     assessment, results, _ = acme_figures
     project = build(ACME, tmp_path / "project", docs_only=True, cache=acme_build[1]).out
     out = tmp_path / "zensical-site"
-    site.run_engine("zensical", project, out, site.source_date_epoch(assessment, results))
+    engine.run_engine("zensical", project, out, site.source_date_epoch(assessment, results))
     home = Page(out / "index.html")
     assert "Acme Outdoor Co." in home.content
     assert f"{results.current.all.score:.1f}" in home.content
@@ -857,7 +858,7 @@ def test_branding_colours_and_logo(write_project: WriteProject, chart_cache: Pat
     assert config["theme"]["logo"] == "assets/logo.svg"
 
     out = tmp_path / "site"
-    site.run_engine("mkdocs", docs, out, 0)
+    engine.run_engine("mkdocs", docs, out, 0)
     assert (out / "assets" / "logo.svg").read_bytes() == LOGO
     assert "#1a7f5a" in (out / "assets" / "branding.css").read_text(encoding="utf-8")
     home = Page(out / "index.html")
@@ -865,3 +866,25 @@ def test_branding_colours_and_logo(write_project: WriteProject, chart_cache: Pat
     assert out / "assets" / "logo.svg" in used
     assert out / "assets" / "branding.css" in used
     assert 'data-md-color-primary="custom"' in home.source
+
+
+def test_the_site_is_what_a_plain_mkdocs_build_makes(acme_site: Path, tmp_path: Path):
+    """The early-started engine (generator.engine_runner) changes the timing, not the bytes."""
+    import calendar
+    import datetime as dt
+    import os
+    import subprocess
+
+    docs = build(ACME, tmp_path / "docs", docs_only=True, cache=tmp_path / "cache").out
+    epoch = calendar.timegm(dt.date(2026, 11, 12).timetuple())  # acme's current round
+    env = os.environ | {"SOURCE_DATE_EPOCH": str(epoch), "NO_MKDOCS_2_WARNING": "1"}
+    plain = tmp_path / "plain"
+    subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(plain)],
+        cwd=docs,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    ours = {k: v for k, v in tree(acme_site).items() if k != MARKER}
+    assert ours == tree(plain)
