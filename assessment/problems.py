@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -21,12 +22,21 @@ class Problem:
     message: str = ""
 
     def __str__(self) -> str:
-        place = self.path
+        place = printable(self.path)
         if self.line:
             place += f":{self.line}:{self.column or 1}"
         if self.key:
-            return f"{place}: {self.key}: {self.message}"
-        return f"{place}: {self.message}"
+            return f"{place}: {printable(self.key)}: {printable(self.message)}"
+        return f"{place}: {printable(self.message)}"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """Text from files, safe for a terminal: control characters (escape sequences, line
+    breaks) are shown as ``\\xNN`` instead of acting on the terminal."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
 class InputError(Exception):

@@ -165,7 +165,10 @@ def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
     total = math.fsum(weight for _, weight in present)
     if not present or total <= 0:
         return None
-    return math.fsum(score * weight for score, weight in present) / total
+    mean = math.fsum(score * weight for score, weight in present) / total
+    # Rounding can put the mean a hair outside the scores it averages (100.00000000000001).
+    scores = [score for score, _ in present]
+    return min(max(mean, min(scores)), max(scores))
 
 
 def to_target(scores: Iterable[float | None], target: float) -> float | None:
@@ -330,7 +333,7 @@ def _grouped(sheets: Iterable[Sheet], key: str) -> dict[str, list[Sheet]]:
         name = sheet.team if key == "team" else sheet.role
         if name is not None:
             groups.setdefault(name, []).append(sheet)
-    return dict(sorted(groups.items(), key=lambda item: item[0].casefold()))
+    return dict(sorted(groups.items(), key=lambda item: (item[0].casefold(), item[0])))
 
 
 def score_round(round_: Round, bank: Bank, settings: Settings) -> RoundResult:

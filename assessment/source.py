@@ -182,6 +182,11 @@ class _Builder:
         key = format_location(self.stack)
         self.problems.append(Problem(self.path, mark.line + 1, mark.column + 1, key, message))
 
+    def refuse_value(self, node: Node, message: str) -> None:
+        """A value its explicit tag cannot read: reported once, and the file is not used."""
+        self.fail(node, message)
+        self.refused = True
+
     def refuse_tag(self, node: Node, where: str = "") -> None:
         """Tags could build objects: the file is refused, naming the tag as it was written."""
         tag = node.tag
@@ -263,18 +268,30 @@ class _Builder:
             try:
                 return int(node.value)
             except ValueError:
+                pass
+            try:
                 return _constructor.construct_yaml_int(node)  # 0x1f, 1_000, 1:30
+            except (ValueError, IndexError):
+                self.refuse_value(node, f"{node.value!r} is not a whole number")
+                return None
         if tag == _FLOAT:
-            return _constructor.construct_yaml_float(node)
+            try:
+                return _constructor.construct_yaml_float(node)
+            except (ValueError, IndexError):
+                self.refuse_value(node, f"{node.value!r} is not a number")
+                return None
         if tag == _BOOL:
+            if node.value.lower() not in ("true", "false"):
+                self.refuse_value(node, f"{node.value!r} is not true or false")
+                return None
             return node.value.lower() == "true"
         if tag == _NULL:
             return None
         if tag == _TIMESTAMP:
             try:
                 value = _constructor.construct_yaml_timestamp(node)
-            except (ConstructorError, ValueError):
-                self.fail(node, f"'{node.value}' is not a valid date")
+            except (ConstructorError, ValueError, AttributeError):
+                self.refuse_value(node, f"'{node.value}' is not a valid date")
                 return node.value
             return value.date() if isinstance(value, dt.datetime) else value
         if tag == _MERGE:
@@ -350,12 +367,16 @@ def read_text(path: Path, display: str) -> tuple[str | None, list[Problem]]:
         raw = path.read_bytes()
     except OSError as error:
         return None, [Problem(display, 0, 0, "", f"cannot read file: {error.strerror}")]
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
     try:
-        return raw.decode("utf-8-sig"), []
+        return body.decode("utf-8"), []
     except UnicodeDecodeError as error:
         start = error.start
-        line = raw.count(b"\n", 0, start) + 1
-        column = start - raw.rfind(b"\n", 0, start)
+        line = body.count(b"\n", 0, start) + 1
+        line_start = body.rfind(b"\n", 0, start) + 1
+        # Columns count characters, as in every other message.
+        column = len(body[line_start:start].decode("utf-8", errors="replace")) + 1
+        raw = body
         return None, [
             Problem(
                 display,
@@ -394,6 +415,13 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
         return None, [_syntax_problem(error, display)]
+    except yaml.reader.ReaderError as error:
+        at = error.position
+        line = text.count("\n", 0, at) + 1
+        column = at - text.rfind("\n", 0, at)
+        character = error.character if isinstance(error.character, str) else "?"
+        message = f"control character U+{ord(character):04X} is not allowed in YAML; remove it"
+        return None, [Problem(display, line, column, "", message)]
     except yaml.YAMLError as error:
         return None, [Problem(display, 1, 1, "", f"YAML error: {error}")]
     finally:

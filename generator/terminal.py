@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from assessment.model import Assessment
 from assessment.planning import TuneUpPlan
+from assessment.problems import printable
 from assessment.scoring import GroupResult, Results
 
 
@@ -75,7 +76,7 @@ def validate_summary(assessment: Assessment, project: str) -> str:
             )
     else:
         lines.append("  no answer sheets yet: copy the template into answers/ and fill it in")
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
 
 
 def score_table(
@@ -147,7 +148,7 @@ def score_table(
                     f"  {item.rank}. {item.title}  [{item.question}, {item.effort} effort, "
                     f"{item.impact} impact{', quick win' if item.quick_win else ''}]"
                 )
-        return "\n".join(lines)
+        return "\n".join(printable(line) for line in lines)
     groups: Sequence[GroupResult] = current.groups(by)
     header = [by.capitalize(), "People", "Overall", *(d.id for d in bank.dimensions)]
     rows = []
@@ -172,4 +173,4 @@ def score_table(
             f"hidden: fewer than {results.min_group_size} respondents; "
             "counted only in the totals (report.min_group_size)",
         ]
-    return "\n".join(lines)
+    return "\n".join(printable(line) for line in lines)
