@@ -187,6 +187,8 @@ def spec_problems(
                 "less_than": ("less than", "lt"),
             }[kind]
             message = f"must be {bound[0]} {_number(ctx[bound[1]])}, got {_show(value)}"
+        elif kind == "finite_number":
+            message = f"must be a finite number, got {_show(value)}"
         elif kind == "literal_error":
             message = f"must be one of {ctx.get('expected')}, got {_show(value)}"
         elif kind in _EXPECTED:
@@ -511,7 +513,9 @@ def merge_banks(banks: list[Bank]) -> Bank:
 # Answer sheets --------------------------------------------------------------------------
 
 
-class _BadAnswer(Exception):
+class BadAnswer(Exception):
+    """An answer that does not fit its question's scale; the message is for people."""
+
     def __init__(self, message: str, index: int | None = None) -> None:
         super().__init__(message)
         self.index = index
@@ -520,7 +524,7 @@ class _BadAnswer(Exception):
 def answer_score(question: Question, value: Any) -> float | None:
     """The score in 0..100 of one answer to ``question``, or ``None`` for n/a.
 
-    Raises ``_BadAnswer`` with a message for people when the value does not fit.
+    Raises ``BadAnswer`` with a message for people when the value does not fit.
     """
     scale = question.scale
     # The common case first: a valid number on a points scale or a valid choice id.
@@ -540,16 +544,16 @@ def answer_score(question: Question, value: Any) -> float | None:
                 return option.score * 100
             values = scale.values
             if values[0] <= value <= values[-1]:
-                raise _BadAnswer(
+                raise BadAnswer(
                     f"{value} is not a point of scale {scale.name} ({', '.join(map(str, values))})"
                 )
-            raise _BadAnswer(f"{value} is outside scale {scale.name} ({values[0]} to {values[-1]})")
+            raise BadAnswer(f"{value} is outside scale {scale.name} ({values[0]} to {values[-1]})")
         if isinstance(value, str):
             for option in scale.options:
                 if option.label.lower() == value.strip().lower():
-                    raise _BadAnswer(f"{_show(value)} is a label: write its number, {option.id}")
+                    raise BadAnswer(f"{_show(value)} is a label: write its number, {option.id}")
         values = scale.values
-        raise _BadAnswer(
+        raise BadAnswer(
             f"expected a whole number from {values[0]} to {values[-1]} "
             f"(scale {scale.name}) or n/a, got {_show(value)}"
         )
@@ -560,18 +564,18 @@ def answer_score(question: Question, value: Any) -> float | None:
                 return option.score * 100
             for option in scale.options:
                 if option.label.lower() == value.strip().lower():
-                    raise _BadAnswer(f"{_show(value)} is a label: write its id, {option.id}")
+                    raise BadAnswer(f"{_show(value)} is a label: write its id, {option.id}")
             ids = [o.id for o in scale.options]
-            raise _BadAnswer(
+            raise BadAnswer(
                 f"{_show(value)} is not a choice of scale {scale.name}"
                 + did_you_mean(value, ids)
                 + f"; answer one of: {', '.join(ids)}, n/a"
             )
-        raise _BadAnswer(
+        raise BadAnswer(
             f"expected one of: {scale.describe()}, n/a (scale {scale.name}), got {_show(value)}"
         )
     if not isinstance(value, list):
-        raise _BadAnswer(
+        raise BadAnswer(
             f"expected a list of the options that apply, such as [{scale.options[0].id}], "
             f"or n/a, got {_show(value)}"
         )
@@ -583,12 +587,12 @@ def answer_score(question: Question, value: Any) -> float | None:
         if option is None:
             ids = [o.id for o in scale.options]
             hint = did_you_mean(item, ids) if isinstance(item, str) else ""
-            raise _BadAnswer(
+            raise BadAnswer(
                 f"{_show(item)} is not an option of this question{hint}; options: {', '.join(ids)}",
                 index,
             )
         if item in seen:
-            raise _BadAnswer(f"'{item}' is selected twice", index)
+            raise BadAnswer(f"'{item}' is selected twice", index)
         seen.add(item)
         chosen += option.score
     return chosen / total * 100
@@ -642,7 +646,7 @@ def build_sheet(document: Document, bank: Bank) -> tuple[Sheet | None, list[Prob
             where = (*where, "answer")
         try:
             score = answer_score(question, value)
-        except _BadAnswer as bad:
+        except BadAnswer as bad:
             at = where if bad.index is None else (*where, bad.index)
             problems.append(document.problem(at, str(bad)))
             continue
@@ -659,7 +663,15 @@ def build_sheet(document: Document, bank: Bank) -> tuple[Sheet | None, list[Prob
 def _answer_files(root: Path, display: str) -> Iterator[tuple[Path, str, list[Problem]]]:
     """Every YAML file under ``answers/``, sorted, never following links out of the project."""
     answers = root / "answers"
-    real_root = root.resolve()
+    real_root = Path(os.path.realpath(root))
+    if answers.is_symlink():
+        message = "is a link to a folder; answer folders must be real folders (not followed)"
+        yield (
+            answers,
+            _join(display, "answers"),
+            [Problem(_join(display, "answers"), 0, 0, "", message)],
+        )
+        return
     for folder, dirnames, filenames in os.walk(answers):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
@@ -669,7 +681,9 @@ def _answer_files(root: Path, display: str) -> Iterator[tuple[Path, str, list[Pr
             relative = path.relative_to(root).as_posix()
             shown = _join(display, relative)
             if path.is_symlink():
-                where = "outside" if not path.resolve().is_relative_to(real_root) else "inside"
+                # realpath, unlike resolve(), does not raise on a link loop
+                target = Path(os.path.realpath(path))
+                where = "outside" if not target.is_relative_to(real_root) else "inside"
                 message = f"is a link to a file {where} the project; answer sheets must be files"
                 yield path, shown, [Problem(shown, 0, 0, "", message + " (not followed)")]
                 continue
