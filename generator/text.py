@@ -21,7 +21,8 @@ _ENTITIES |= {ord("\n"): " ", ord("\r"): " ", ord("\t"): " "}
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
-def _cleaned(text: str) -> str:
+def without_controls(text: str) -> str:
+    """Text without control characters and bidi overrides."""
     # Drop control characters and the bidi overrides that could reorder what is shown;
     # right-to-left letters themselves stay and keep their natural direction.
     return "".join(
@@ -36,7 +37,7 @@ def as_text(value: object) -> Markup:
     """Escape any value for Markdown or HTML; :class:`Markup` passes through as it is."""
     if isinstance(value, Markup):
         return value
-    return Markup(_cleaned(str(value)).translate(_ENTITIES))
+    return Markup(without_controls(str(value)).translate(_ENTITIES))
 
 
 def as_theme_text(value: str) -> str:
@@ -47,7 +48,7 @@ def as_theme_text(value: str) -> str:
     make markup are replaced by their typographic look-alikes: no tag, attribute quote or
     character reference can form, and both kinds of place show the same text.
     """
-    text = " ".join(_cleaned(value).split())
+    text = " ".join(without_controls(value).split())
     text = text.translate(_THEME_LOOKALIKES)
     return _ENTITY_START.sub("＆", text)
 
