@@ -8,6 +8,7 @@ become exit status 2 with ``path:line:column: key: message`` lines, in one place
 from __future__ import annotations
 
 import csv
+import importlib
 import io
 import json
 import os
@@ -31,6 +32,12 @@ if TYPE_CHECKING:
 # ours, and `--help` stays instant.
 
 USER_ERROR = 2
+LAZY_COMMANDS = {
+    "import": ".cli_import:import_command",
+    "export": ".cli_import:export_command",
+    "pdf": ".cli_pdf:pdf_command",
+    "portfolio": ".cli_portfolio:portfolio_command",
+}
 SCHEMA_FOLDER = "schemas"
 SHEET_SCHEMA = "answer-sheet.schema.json"
 SCHEMA_MARK = "Written by `cxmaturity schema`: regenerate it rather than edit it."
@@ -44,7 +51,22 @@ class UserError(click.ClickException):
 
 
 class _Commands(click.Group):
-    """Turns problems in the input into messages and exit status 2, for every command."""
+    """Turns problems in the input into messages and exit status 2, for every command.
+
+    Commands defined in their own modules (``LAZY_COMMANDS``) are imported only when run
+    or listed, which keeps start-up fast.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *LAZY_COMMANDS])
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in LAZY_COMMANDS:
+            module, attribute = LAZY_COMMANDS[name].split(":")
+            command = getattr(importlib.import_module(module, __package__), attribute)
+            assert isinstance(command, click.Command)
+            return command
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import jinja2
 from markupsafe import Markup
 
+from assessment.benchmark import MIN_PEERS, ClientBenchmark
 from assessment.formats import ID_PATTERN
 from assessment.loading import DEFAULT_ROUND
 from assessment.model import Assessment, Dimension, Question, Round
@@ -45,6 +46,9 @@ PAGES = {
     "downloads.md": "downloads.md.j2",
 }
 DIMENSION_TEMPLATE = "dimension.md.j2"
+PEERS_PAGE = "peers.md"
+PEERS_TEMPLATE = "peers.md.j2"
+"""Where the client stands among the other clients of a portfolio (only built by one)."""
 TOP_ITEMS = 5
 _ID = re.compile(ID_PATTERN)
 
@@ -69,6 +73,8 @@ class ReportContext:
     charts: Mapping[str, Chart]
     notes: Mapping[str, tuple[Note, ...]]
     generated_for: dt.date | None
+    peers: ClientBenchmark | None = None
+    """The client among its portfolio's peers; ``None`` outside a portfolio."""
 
 
 def _score(value: float | None) -> Markup:
@@ -126,7 +132,7 @@ def _one_line(text: str) -> Markup:
     return trusted(" ".join(text.split()).replace("|", "&#124;"))
 
 
-def _round_date(round_: Round, assessment: Assessment) -> dt.date | None:
+def round_date(round_: Round, assessment: Assessment) -> dt.date | None:
     return round_.date or assessment.settings.date
 
 
@@ -151,6 +157,20 @@ def collect_notes(assessment: Assessment, round_: Round) -> dict[str, tuple[Note
     return {key: tuple(items) for key, items in sorted(notes.items())}
 
 
+NUMBER_FILTERS: dict[str, Callable[..., Markup | str]] = {
+    "score": _score,
+    "whole": _whole,
+    "delta": _delta,
+    "percent": _percent,
+    "date": _date,
+    "number": _number,
+    "url_id": _url_id,
+    "key": _key,
+    "short": short_label,
+}
+"""How every page, on the site and in the PDF, shows numbers, dates and ids."""
+
+
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs: compiling them costs more than rendering."""
     folder = cache_root() / "templates"
@@ -173,25 +193,16 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters |= {
-        "score": _score,
-        "whole": _whole,
-        "delta": _delta,
-        "percent": _percent,
-        "date": _date,
+    env.filters |= NUMBER_FILTERS | {
         "markdown": _markdown,
         "one_line": _one_line,
         "text": as_text,
-        "url_id": _url_id,
         "anchor": _anchor,
-        "number": _number,
-        "short": short_label,
-        "key": _key,
     }
     return env
 
 
-class _Helpers:
+class ReportHelpers:
     """Look-ups the templates need, so they stay free of logic."""
 
     def __init__(self, context: ReportContext) -> None:
@@ -240,9 +251,9 @@ def render_pages(context: ReportContext) -> dict[str, str]:
         "charts": context.charts,
         "notes": context.notes,
         "round": current,
-        "round_date": _round_date(current, assessment),
+        "round_date": round_date(current, assessment),
         "previous": previous,
-        "h": _Helpers(context),
+        "h": ReportHelpers(context),
         "top_items": TOP_ITEMS,
         "thresholds": {
             "disagreement_sd": DISAGREEMENT_SD,
@@ -259,11 +270,20 @@ def render_pages(context: ReportContext) -> dict[str, str]:
         pages[f"dimensions/{dimension.id}.md"] = env.get_template(DIMENSION_TEMPLATE).render(
             common, root=Markup("../"), dimension=dimension, result=result
         )
+    peers = context.peers
+    if peers is not None and peers.shown:
+        peers_template = env.get_template(PEERS_TEMPLATE)
+        for part, path in (("page", PEERS_PAGE), ("home", "index.md")):
+            text = peers_template.render(
+                common, root=Markup(""), peers=peers, min_peers=MIN_PEERS, part=part
+            )
+            pages[path] = text if part == "page" else pages[path] + text
     return pages
 
 
-def nav(assessment: Assessment) -> list[Any]:
-    """The site navigation, in reading order."""
+def nav(assessment: Assessment, peers: ClientBenchmark | None = None) -> list[Any]:
+    """The site navigation, in reading order (with the peers page when it is built)."""
+    among_peers = [{"Among peers": PEERS_PAGE}] if peers is not None and peers.shown else []
     return [
         {"Summary": "index.md"},
         {"Tune-up plan": "plan.md"},
@@ -273,6 +293,7 @@ def nav(assessment: Assessment) -> list[Any]:
                 for d in assessment.bank.dimensions
             ]
         },
+        *among_peers,
         {"Teams": "teams.md"},
         {"Leaders and front line": "roles.md"},
         {"Progress": "progress.md"},

@@ -25,9 +25,11 @@ from typing import Any
 
 import yaml
 
+from assessment.benchmark import ClientBenchmark
 from assessment.document import CSV_COLUMNS, results_document, results_rows
 from assessment.loading import MATERIAL_COLOURS, load_assessment
-from assessment.model import Assessment
+from assessment.model import PROJECT_FILE, Assessment
+from assessment.problems import InputError, Problem
 from assessment.planning import TuneUpPlan
 from assessment.planning import plan as make_plan
 from assessment.scoring import Results, score_assessment
@@ -127,7 +129,9 @@ def _palette_colour(name: str) -> str:
     return name if name in MATERIAL_COLOURS else "custom"
 
 
-def site_config(assessment: Assessment, logo_name: str | None) -> dict[str, Any]:
+def site_config(
+    assessment: Assessment, logo_name: str | None, peers: ClientBenchmark | None = None
+) -> dict[str, Any]:
     """The root ``mkdocs.yml`` with this report's name, branding and navigation filled in."""
     config: dict[str, Any] = yaml.safe_load(base_config_path().read_text(encoding="utf-8"))
     settings = assessment.settings
@@ -136,7 +140,7 @@ def site_config(assessment: Assessment, logo_name: str | None) -> dict[str, Any]
     config["site_name"] = f"{client}: CX maturity"
     config["site_description"] = f"Customer-experience maturity assessment of {client}"
     config["copyright"] = f"Assessment of {client}, made with cxmaturity"
-    config["nav"] = nav(assessment)
+    config["nav"] = nav(assessment, peers)
     theme = config.setdefault("theme", {})
     palettes = theme.get("palette") or [{}]
     for palette in palettes if isinstance(palettes, list) else [palettes]:
@@ -183,11 +187,15 @@ def generate(
     results: Results,
     plan: TuneUpPlan,
     charts: Mapping[str, Chart],
+    peers: ClientBenchmark | None = None,
 ) -> dict[str, bytes]:
-    """The whole MkDocs project as ``{relative path: content}``; writes nothing."""
+    """The whole MkDocs project as ``{relative path: content}``; writes nothing.
+
+    ``peers`` (from a portfolio build) adds the page on where the client stands among them.
+    """
     files: dict[str, bytes] = {}
     notes = collect_notes(assessment, assessment.round(results.current.id))
-    context = ReportContext(assessment, results, plan, charts, notes, None)
+    context = ReportContext(assessment, results, plan, charts, notes, None, peers)
     for path, text in render_pages(context).items():
         files[f"docs/{path}"] = text.encode("utf-8")
     for name, chart in charts.items():
@@ -201,7 +209,7 @@ def generate(
         logo = Path(assessment.root) / assessment.settings.logo
         logo_name = f"logo{logo.suffix.lower()}"
         files[f"docs/assets/{logo_name}"] = logo.read_bytes()
-    config = site_config(assessment, logo_name)
+    config = site_config(assessment, logo_name, peers)
     if "assets/branding.css" in config["extra_css"]:
         files["docs/assets/branding.css"] = _branding_css(assessment).encode()
     document = results_document(assessment, results, plan)
@@ -277,6 +285,11 @@ def prepare(
 ) -> tuple[Assessment, Results, TuneUpPlan]:
     """Read, validate and score a project (raises ``InputError`` on bad input)."""
     assessment = load_assessment(project)
+    known = [r.id for r in assessment.rounds]
+    if round_id is not None and round_id not in known:
+        where = str(Path(project) / PROJECT_FILE)
+        message = f"unknown round '{round_id}'; rounds are: {', '.join(known)}"
+        raise InputError([Problem(where, 0, 0, "rounds", message)])
     results = score_assessment(assessment, round_id)
     return assessment, results, make_plan(results, assessment.bank)
 
@@ -291,16 +304,17 @@ def build(
     cache: Path | None = None,
     round_id: str | None = None,
     warm: WarmEngine | None = None,
+    peers: ClientBenchmark | None = None,
 ) -> BuildReport:
     """Build a project's report site (or only its MkDocs project with ``docs_only``).
 
     ``warm`` is an engine the caller started early (MkDocs only); one is started here
-    otherwise.
+    otherwise. ``peers`` adds where the client stands among a portfolio's other clients.
     """
     if warm is None and engine == "mkdocs" and not docs_only:
         warm = WarmEngine()
     try:
-        return _build(project, out, engine, docs_only, jobs, cache, round_id, warm)
+        return _build(project, out, engine, docs_only, jobs, cache, round_id, warm, peers)
     finally:
         if warm is not None:
             warm.cancel()
@@ -315,13 +329,14 @@ def _build(
     cache: Path | None,
     round_id: str | None,
     warm: WarmEngine | None,
+    peers: ClientBenchmark | None = None,
 ) -> BuildReport:
     assessment, results, plan = prepare(project, round_id)
     target = out if out is not None else Path(project) / DEFAULT_OUT
     check_output(target)
     specs = chart_specs(assessment, results)
     charts, rendered = render_charts(specs, cache if cache is not None else cache_dir(), jobs)
-    files = generate(assessment, results, plan, charts)
+    files = generate(assessment, results, plan, charts, peers)
     pages = sum(1 for name in files if name.endswith(".md"))
     target.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))

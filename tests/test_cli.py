@@ -9,6 +9,7 @@ import os
 import re
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -20,7 +21,7 @@ from generator.cli import SCHEMA_MARK, cli
 
 from .conftest import ROOT, WriteProject
 
-COMMANDS = sorted(cli.commands)
+COMMANDS = cli.list_commands(click.Context(cli))
 SCHEMA_FILES = ["answer-sheet.schema.json", "assessment.schema.json", "bank.schema.json"]
 CX_CORE_PROJECT = "client: Test Co\nbank: cx-core\n"
 
