@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import queue
 import re
 import shutil
 import socket
@@ -24,6 +25,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -50,7 +52,11 @@ def best_and_median(samples: list[float]) -> str:
 
 
 def serve_edits(project: Path, env: dict[str, str], edits: int, port: int) -> list[float]:
-    """Seconds from writing an edited sheet to the preview reporting the rebuild."""
+    """Seconds from writing an edited sheet to the preview reporting the rebuild.
+
+    A thread reads the preview's output with arrival times, so a second rebuild the
+    watcher may start for the same save is never counted for the next edit.
+    """
     process = subprocess.Popen(
         [*CLI, "serve", str(project), "--port", str(port)],
         env=env,
@@ -58,26 +64,43 @@ def serve_edits(project: Path, env: dict[str, str], edits: int, port: int) -> li
         stdout=subprocess.DEVNULL,
         text=True,
     )
-    assert process.stderr is not None
-    try:
+    lines: queue.Queue[tuple[float, str]] = queue.Queue()
+
+    def read() -> None:
+        assert process.stderr is not None
         for line in process.stderr:
-            if line.startswith("Serving"):
-                break
+            lines.put((time.perf_counter(), line))
+
+    threading.Thread(target=read, daemon=True).start()
+
+    def wait_for(prefix: str, after: float, timeout: float = 30) -> float | None:
+        deadline = time.perf_counter() + timeout
+        while time.perf_counter() < deadline:
+            try:
+                arrived, line = lines.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            if line.startswith(prefix) and arrived >= after:
+                return arrived
+        return None
+
+    try:
+        if wait_for("Serving", 0, timeout=120) is None:
+            return []
         sheet = project / "answers" / "2026-q4" / "support" / "alice.yml"
-        lines = sheet.read_text(encoding="utf-8").splitlines()
-        numeric = [i for i, line in enumerate(lines) if re.match(r"  [\w.-]+: \d$", line)]
+        text = sheet.read_text(encoding="utf-8").splitlines()
+        numeric = [i for i, line in enumerate(text) if re.match(r"  [\w.-]+: \d$", line)]
         times = []
         for edit in range(edits):
             index = numeric[edit % len(numeric)]
-            value = int(lines[index][-1])
-            lines[index] = lines[index][:-1] + str(1 if value != 1 else 5)
-            time.sleep(0.5)  # let the watcher settle, as between two real saves
+            value = int(text[index][-1])
+            text[index] = text[index][:-1] + str(1 if value != 1 else 5)
+            time.sleep(1.5)  # let any rebuild still running finish, as between two saves
             started = time.perf_counter()
-            sheet.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            for line in process.stderr:
-                if line.startswith("Rebuilt in"):
-                    times.append(time.perf_counter() - started)
-                    break
+            sheet.write_text("\n".join(text) + "\n", encoding="utf-8")
+            done = wait_for("Rebuilt in", started)
+            if done is not None:
+                times.append(done - started)
         return times
     finally:
         process.terminate()
