@@ -29,9 +29,9 @@ from assessment.benchmark import ClientBenchmark
 from assessment.document import CSV_COLUMNS, results_document, results_rows
 from assessment.loading import MATERIAL_COLOURS, load_assessment
 from assessment.model import PROJECT_FILE, Assessment
-from assessment.problems import InputError, Problem
 from assessment.planning import TuneUpPlan
 from assessment.planning import plan as make_plan
+from assessment.problems import InputError, Problem
 from assessment.scoring import Results, score_assessment
 
 from .chart_specs import Chart, spec_key
