@@ -234,13 +234,12 @@ class ReportHelpers:
         return ""
 
 
-def render_pages(context: ReportContext) -> dict[str, str]:
-    """Every page of the report as ``{path under docs/: Markdown}``."""
-    env = environment()
+def template_values(context: ReportContext) -> dict[str, Any]:
+    """What every report template sees (site pages and the printed report alike)."""
     assessment = context.assessment
     current = assessment.round(context.results.current.id)
     previous = assessment.round(context.results.previous.id) if context.results.previous else None
-    common: dict[str, Any] = {
+    return {
         "a": assessment,
         "settings": assessment.settings,
         "bank": assessment.bank,
@@ -261,6 +260,13 @@ def render_pages(context: ReportContext) -> dict[str, str]:
             "perception_gap": PERCEPTION_GAP,
         },
     }
+
+
+def render_pages(context: ReportContext) -> dict[str, str]:
+    """Every page of the report as ``{path under docs/: Markdown}``."""
+    env = environment()
+    assessment = context.assessment
+    common = template_values(context)
     pages = {}
     for path, template in PAGES.items():
         depth = path.count("/")

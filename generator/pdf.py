@@ -35,23 +35,13 @@ from assessment.planning import TuneUpPlan
 from assessment.planning import plan as make_plan
 from assessment.problems import InputError, Problem
 from assessment.scoring import (
-    DISAGREEMENT_MIN_N,
-    DISAGREEMENT_SD,
-    PERCEPTION_GAP,
     Results,
     score_assessment,
 )
 
 from .engine import OutputRefused
 from .figures import chart_specs
-from .pages import (
-    NUMBER_FILTERS,
-    TOP_ITEMS,
-    ReportContext,
-    ReportHelpers,
-    collect_notes,
-    round_date,
-)
+from .pages import NUMBER_FILTERS, ReportContext, collect_notes, template_values
 from .resources import site_templates_dir
 from .site import cache_dir, render_charts, source_date_epoch
 from .text import without_controls
@@ -231,31 +221,10 @@ def render_report_html(context: ReportContext, logo: str | None = None) -> str:
 
     ``logo`` is the client's logo as a ``data:`` URI, shown on the cover.
     """
-    assessment = context.assessment
     results = context.results
     now = results.current
-    current = assessment.round(now.id)
-    previous = assessment.round(results.previous.id) if results.previous else None
-    settings = assessment.settings
-    values: dict[str, Any] = {
-        "settings": settings,
-        "bank": assessment.bank,
-        "results": results,
-        "now": now,
-        "everyone": now.all,
-        "plan": context.plan,
-        "charts": context.charts,
-        "notes": context.notes,
-        "round": current,
-        "round_date": round_date(current, assessment),
-        "previous": previous,
-        "h": ReportHelpers(context),
-        "top_items": TOP_ITEMS,
-        "thresholds": {
-            "disagreement_sd": DISAGREEMENT_SD,
-            "disagreement_min_n": DISAGREEMENT_MIN_N,
-            "perception_gap": PERCEPTION_GAP,
-        },
+    settings = context.assessment.settings
+    values: dict[str, Any] = template_values(context) | {
         "sections": {
             "teams": bool(now.teams),
             "roles": now.perception is not None or any(r.shown for r in now.roles),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -63,6 +63,16 @@ dimensions:
 """
 
 WriteProject = Callable[..., Path]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Each test module caches charts and compiled templates in a folder of its own,
+    never in ``~/.cache``."""
+    root = tmp_path_factory.mktemp("cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CXMATURITY_CACHE", str(root))
+        yield root
 
 
 @pytest.fixture

@@ -94,15 +94,6 @@ def listing(what: str, items: list[str]) -> str:
 # The site, a server and a browser, once per module -------------------------------------------
 
 
-@pytest.fixture(scope="module", autouse=True)
-def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Everything cxmaturity caches stays in a temporary folder, never ``~/.cache``."""
-    root = tmp_path_factory.mktemp("cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CXMATURITY_CACHE", str(root))
-        yield root
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory, cache_root: Path) -> Path:
     root = tmp_path_factory.mktemp("acme")

@@ -13,7 +13,6 @@ import multiprocessing
 import re
 import shutil
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -108,15 +107,6 @@ def write_portfolio(root: Path, folders: list[str]) -> Path:
     for folder in folders:
         write_client(root, folder)
     return root
-
-
-@pytest.fixture(scope="module", autouse=True)
-def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Charts and compiled templates are cached in a temporary folder, never ~/.cache."""
-    root = tmp_path_factory.mktemp("cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CXMATURITY_CACHE", str(root))
-        yield root
 
 
 @pytest.fixture(scope="module")

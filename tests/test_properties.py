@@ -48,15 +48,6 @@ EPSILON = 1e-9
 """Weighted means of equal scores may differ from them in the last bit."""
 
 
-@pytest.fixture(scope="module", autouse=True)
-def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Builds keep their caches in a temporary folder, never in ``~/.cache``."""
-    root = tmp_path_factory.mktemp("cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CXMATURITY_CACHE", str(root))
-        yield root
-
-
 # Helpers ------------------------------------------------------------------------------------
 
 

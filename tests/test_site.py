@@ -223,16 +223,6 @@ def run(*args: object) -> Result:
     return CliRunner().invoke(cli, [str(a) for a in args])
 
 
-@pytest.fixture(scope="module", autouse=True)
-def cache_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Everything cxmaturity caches (charts, compiled templates) stays in a temporary folder,
-    for builds through the command line too: never the user's ``~/.cache``."""
-    root = tmp_path_factory.mktemp("cache")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("CXMATURITY_CACHE", str(root))
-        yield root
-
-
 @pytest.fixture(scope="module")
 def chart_cache(cache_root: Path) -> Path:
     return cache_root / "charts"
