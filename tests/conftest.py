@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from assessment.loading import load_assessment
+from assessment.problems import InputError
+
 ROOT = Path(__file__).resolve().parent.parent
 ACME = ROOT / "content" / "examples" / "acme"
 
@@ -104,3 +107,17 @@ def write_project(tmp_path: Path) -> WriteProject:
         return root
 
     return write
+
+
+@pytest.fixture
+def problems_of(write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Write a project from texts, load it as ``proj`` and return its problems as printed."""
+    monkeypatch.chdir(tmp_path)
+
+    def load(files: dict[str, str | bytes]) -> list[str]:
+        write_project(files)
+        with pytest.raises(InputError) as caught:
+            load_assessment("proj")
+        return [str(problem) for problem in caught.value.problems]
+
+    return load

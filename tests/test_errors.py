@@ -34,20 +34,6 @@ def sheet(answers: str, head: str = "team: X\n") -> str:
     return head + "answers:\n" + answers
 
 
-@pytest.fixture
-def problems_of(write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Write a project from texts, load it as ``proj`` and return its problems as printed."""
-    monkeypatch.chdir(tmp_path)
-
-    def load(files: dict[str, str | bytes]) -> list[str]:
-        write_project(files)
-        with pytest.raises(InputError) as caught:
-            load_assessment("proj")
-        return [str(problem) for problem in caught.value.problems]
-
-    return load
-
-
 # YAML reading -------------------------------------------------------------------------------
 
 READING_ERRORS = [

@@ -84,20 +84,6 @@ def nested_note_lines(depth: int) -> str:
 
 
 @pytest.fixture
-def problems_of(write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    """Write a project from texts, load it as ``proj`` and return its problems as printed."""
-    monkeypatch.chdir(tmp_path)
-
-    def load(files: dict[str, str | bytes]) -> list[str]:
-        write_project(files)
-        with pytest.raises(InputError) as caught:
-            load_assessment("proj")
-        return [str(problem) for problem in caught.value.problems]
-
-    return load
-
-
-@pytest.fixture
 def loaded(write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """Write a project from texts and load it as ``proj``; it must be valid."""
     monkeypatch.chdir(tmp_path)
