@@ -66,6 +66,7 @@ dimensions:
 """
 
 WriteProject = Callable[..., Path]
+Problems = Callable[[dict[str, str | bytes]], list[str]]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -110,7 +111,9 @@ def write_project(tmp_path: Path) -> WriteProject:
 
 
 @pytest.fixture
-def problems_of(write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def problems_of(
+    write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Problems:
     """Write a project from texts, load it as ``proj`` and return its problems as printed."""
     monkeypatch.chdir(tmp_path)
 

@@ -29,7 +29,7 @@ from assessment.source import MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILE_BYTES
 from generator.cli import cli
 from generator.site import build
 
-from .conftest import MINI_BANK, WriteProject
+from .conftest import MINI_BANK, Problems, WriteProject
 
 SHEET = "answers/a.yml"
 PROJECT = "client: Test Co\nbank: bank.yml\n"
@@ -45,7 +45,6 @@ BOMB = (
 )
 LINK_NOT_FOLLOWED = "answer sheets must be files (not followed)"
 
-Problems = Callable[[dict[str, str | bytes]], list[str]]
 Load = Callable[[dict[str, str | bytes]], Assessment]
 
 

@@ -12,7 +12,7 @@ from assessment.model import Assessment
 from assessment.problems import InputError
 from assessment.source import MAX_DEPTH, MAX_EXPANDED_NODES, MAX_FILE_BYTES
 
-from .conftest import MINI_BANK, WriteProject
+from .conftest import MINI_BANK, Problems, WriteProject
 
 SHEET = "answers/a.yml"
 
@@ -23,20 +23,6 @@ def sheet(answers: str, head: str = "team: X\n") -> str:
 
 def load(write_project: WriteProject, files: dict[str, str | bytes]) -> Assessment:
     return load_assessment(write_project(files))
-
-
-def problems_of(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    write_project: WriteProject,
-    files: dict[str, str | bytes],
-) -> list[str]:
-    """Write a project, load it as ``proj`` from ``tmp_path`` and return its problems."""
-    write_project(files)
-    monkeypatch.chdir(tmp_path)
-    with pytest.raises(InputError) as caught:
-        load_assessment("proj")
-    return [str(problem) for problem in caught.value.problems]
 
 
 # YAML 1.1 booleans ----------------------------------------------------------------------------
@@ -81,13 +67,8 @@ def test_on_and_off_stay_text(write_project: WriteProject):
     assert (only.team, only.role) == ("on", "off")
 
 
-def test_true_is_still_a_boolean_and_not_text(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
+def test_true_is_still_a_boolean_and_not_text(problems_of: Problems):
     problems = problems_of(
-        tmp_path,
-        monkeypatch,
-        write_project,
         {SHEET: sheet("  alpha.one: 3\n", head="team: true\n")},
     )
     assert problems == [
@@ -111,27 +92,18 @@ def test_true_is_still_a_boolean_and_not_text(
         "!custom 3",
     ],
 )
-def test_unsafe_tags_are_refused_and_never_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject, tagged: str
-):
+def test_unsafe_tags_are_refused_and_never_run(problems_of: Problems, tmp_path: Path, tagged: str):
     marker = tmp_path / "executed"
     value = tagged.format(marker=marker)
-    problems = problems_of(
-        tmp_path, monkeypatch, write_project, {SHEET: sheet(f"  alpha.one: {value}\n")}
-    )
+    problems = problems_of({SHEET: sheet(f"  alpha.one: {value}\n")})
     assert len(problems) == 1
     assert problems[0].startswith("proj/answers/a.yml:3:14: ")
     assert "not allowed" in problems[0]
     assert not marker.exists()
 
 
-def test_refused_tag_is_shown_as_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
+def test_refused_tag_is_shown_as_written(problems_of: Problems):
     problems = problems_of(
-        tmp_path,
-        monkeypatch,
-        write_project,
         {SHEET: sheet('  alpha.one: !!python/object/apply:os.system ["echo hi"]\n')},
     )
     (problem,) = problems
@@ -139,26 +111,16 @@ def test_refused_tag_is_shown_as_written(
     assert "tag:yaml.org,2002" not in problem
 
 
-def test_refused_tag_names_the_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
+def test_refused_tag_names_the_key(problems_of: Problems):
     problems = problems_of(
-        tmp_path,
-        monkeypatch,
-        write_project,
         {SHEET: sheet('  alpha.one: !!python/object/apply:os.system ["echo hi"]\n')},
     )
     (problem,) = problems
     assert problem.startswith("proj/answers/a.yml:3:14: answers.alpha.one: ")
 
 
-def test_refused_tag_is_one_problem(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
+def test_refused_tag_is_one_problem(problems_of: Problems):
     problems = problems_of(
-        tmp_path,
-        monkeypatch,
-        write_project,
         {SHEET: sheet("  alpha.one: 3\n", head="team: !!python/name:os.system\n")},
     )
     assert len(problems) == 1
@@ -191,10 +153,8 @@ answers: {alpha.one: *i}
 """
 
 
-def test_alias_bomb_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
-    problems = problems_of(tmp_path, monkeypatch, write_project, {SHEET: BILLION_LAUGHS})
+def test_alias_bomb_is_refused(problems_of: Problems):
+    problems = problems_of({SHEET: BILLION_LAUGHS})
     assert len(problems) == 1
     assert problems[0].startswith("proj/answers/a.yml:")
     assert (
@@ -212,14 +172,12 @@ def test_small_aliases_are_fine(write_project: WriteProject):
     assert (only.team, only.role) == ("Support", "Support")
 
 
-def test_file_larger_than_the_limit_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
+def test_file_larger_than_the_limit_is_refused(problems_of: Problems):
     text = sheet("  alpha.one: 3\n")
     padding = MAX_FILE_BYTES + 1 - len(text) - 1
     content = text + "#" * padding + "\n"
     assert len(content.encode()) == MAX_FILE_BYTES + 1
-    problems = problems_of(tmp_path, monkeypatch, write_project, {SHEET: content})
+    problems = problems_of({SHEET: content})
     assert problems == [
         f"proj/answers/a.yml: file is {MAX_FILE_BYTES + 1:,} bytes, larger than the "
         f"{MAX_FILE_BYTES:,} bytes allowed"
@@ -234,13 +192,9 @@ def test_file_at_the_limit_is_read(write_project: WriteProject):
     assert only.answers["alpha.one"].score == 50.0
 
 
-def test_deep_nesting_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
+def test_deep_nesting_is_refused(problems_of: Problems):
     deep = "[" * 100 + "]" * 100
-    problems = problems_of(
-        tmp_path, monkeypatch, write_project, {SHEET: sheet(f"  alpha.one: {deep}\n")}
-    )
+    problems = problems_of({SHEET: sheet(f"  alpha.one: {deep}\n")})
     # The root mapping is level 0, answers 1, the first "[" (column 14) level 2.
     column = 14 + MAX_DEPTH - 1
     assert problems == [
@@ -257,36 +211,22 @@ def test_deep_nesting_is_refused(
     ],
     ids=["top-level", "nested"],
 )
-def test_merge_keys_are_refused(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    write_project: WriteProject,
-    text: str,
-    place: str,
-):
-    problems = problems_of(tmp_path, monkeypatch, write_project, {SHEET: text})
+def test_merge_keys_are_refused(problems_of: Problems, text: str, place: str):
+    problems = problems_of({SHEET: text})
     assert (
         f"proj/answers/a.yml:{place}: merge keys (<<) are not supported; write the keys out"
         in problems
     )
 
 
-def test_nul_byte_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
-    problems = problems_of(
-        tmp_path, monkeypatch, write_project, {SHEET: sheet("  alpha.one: 3\x00\n")}
-    )
+def test_nul_byte_is_refused(problems_of: Problems):
+    problems = problems_of({SHEET: sheet("  alpha.one: 3\x00\n")})
     assert [p.split(": ", 1)[1] for p in problems] == ["file contains a NUL character; is it text?"]
     assert problems[0].startswith("proj/answers/a.yml:3:")
 
 
-def test_nul_byte_is_reported_at_its_column(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
-    problems = problems_of(
-        tmp_path, monkeypatch, write_project, {SHEET: sheet("  alpha.one: 3\x00\n")}
-    )
+def test_nul_byte_is_reported_at_its_column(problems_of: Problems):
+    problems = problems_of({SHEET: sheet("  alpha.one: 3\x00\n")})
     assert problems == ["proj/answers/a.yml:3:15: file contains a NUL character; is it text?"]
 
 
@@ -298,11 +238,9 @@ def test_utf8_bom_is_accepted(write_project: WriteProject):
     assert only.answers["alpha.one"].score == 50.0
 
 
-def test_utf8_bom_does_not_shift_positions(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, write_project: WriteProject
-):
+def test_utf8_bom_does_not_shift_positions(problems_of: Problems):
     content = "\ufeff" + sheet("  alpha.one: 7\n")
-    problems = problems_of(tmp_path, monkeypatch, write_project, {SHEET: content.encode("utf-8")})
+    problems = problems_of({SHEET: content.encode("utf-8")})
     assert problems == [
         "proj/answers/a.yml:3:14: answers.alpha.one: 7 is outside scale agreement (1 to 5)"
     ]
