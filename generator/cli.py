@@ -22,6 +22,7 @@ from assessment import __version__
 from assessment.problems import InputError
 
 from .engine import ENGINES, BuildError, OutputRefused, WarmEngine
+from .files import write_atomic
 from .resources import DEFAULT_OUT
 
 if TYPE_CHECKING:
@@ -91,10 +92,7 @@ def _write_new(path: Path, text: str) -> None:
     """Write a file that must not exist yet, atomically (never half a file, never a loss)."""
     if path.exists():
         _fail(f"{path}: already exists; not overwritten (choose another name or move it away)")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomic(path, text.encode("utf-8"))
 
 
 def _project_bank(project: str | None) -> Bank:
@@ -270,9 +268,7 @@ def _write_schemas(bank: Bank, folder: Path) -> list[Path]:
     for name, schema in schemas.items():
         path = folder / name
         text = json.dumps({"$comment": SCHEMA_MARK, **schema}, indent=2, ensure_ascii=False)
-        temporary = path.with_name(f".{name}.tmp")
-        temporary.write_text(text + "\n", encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomic(path, (text + "\n").encode("utf-8"))
         written.append(path)
     return written
 

@@ -8,7 +8,6 @@ write files (only once everything is known to be right) and print what they did.
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .cli import SCHEMA_FOLDER, SHEET_SCHEMA, UserError, _fail, _project_bank
+from .files import write_atomic
 
 if TYPE_CHECKING:
     from assessment.importing import PlannedSheet, SurveyImport
@@ -29,13 +29,9 @@ def _write(path: Path, text: str, *, force: bool) -> None:
         _fail(f"{path}: already exists; not overwritten (use --force to replace it)")
     if path.is_dir():
         _fail(f"{path}: is a folder")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
     try:
-        temporary.write_text(text, encoding="utf-8", newline="")
-        os.replace(temporary, path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as error:
-        temporary.unlink(missing_ok=True)
         raise UserError(f"{path}: cannot write: {error.strerror}") from None
 
 

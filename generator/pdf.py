@@ -17,7 +17,6 @@ import base64
 import datetime as dt
 import hashlib
 import mimetypes
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -41,6 +40,7 @@ from assessment.scoring import (
 
 from .engine import OutputRefused
 from .figures import chart_specs
+from .files import write_atomic
 from .pages import NUMBER_FILTERS, ReportContext, collect_notes, template_values
 from .resources import site_templates_dir
 from .site import cache_dir, render_charts, source_date_epoch
@@ -343,11 +343,5 @@ def write_pdf(
     document = weasyprint.HTML(string=html, url_fetcher=_data_only(weasyprint)).render()
     identifier = PDF_MARK + hashlib.sha256(html.encode("utf-8")).hexdigest()[:32].encode()
     content: bytes = document.write_pdf(pdf_identifier=identifier)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        temporary.write_bytes(content)
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
+    write_atomic(target, content)
     return PdfReport(target, len(document.pages), len(charts), drawn, len(content))

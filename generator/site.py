@@ -37,6 +37,7 @@ from assessment.scoring import Results, score_assessment
 from .chart_specs import Chart, spec_key
 from .engine import OutputRefused, WarmEngine, run_engine
 from .figures import ChartSpec, chart_specs
+from .files import write_atomic
 from .pages import ReportContext, collect_notes, nav, render_pages
 from .resources import DEFAULT_OUT, base_config_path, cache_root, site_templates_dir
 from .text import as_theme_text
@@ -116,8 +117,8 @@ def _cached(cache: Path, key: str, name: str) -> Chart | None:
 def _store(cache: Path, key: str, chart: Chart) -> None:
     try:
         cache.mkdir(parents=True, exist_ok=True)
-        _write_atomic(cache / f"{key}.json", json.dumps({"alt": chart.alt}).encode())
-        _write_atomic(cache / f"{key}.svg", chart.svg.encode())
+        write_atomic(cache / f"{key}.json", json.dumps({"alt": chart.alt}).encode())
+        write_atomic(cache / f"{key}.svg", chart.svg.encode())
     except OSError:
         pass  # a cache that cannot be written only costs time
 
@@ -235,12 +236,6 @@ def source_date_epoch(assessment: Assessment, results: Results) -> int:
 
 
 # Writing and swapping -------------------------------------------------------------------------
-
-
-def _write_atomic(path: Path, content: bytes) -> None:
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temporary.write_bytes(content)
-    os.replace(temporary, path)
 
 
 def write_tree(files: Mapping[str, bytes], folder: Path) -> None:
