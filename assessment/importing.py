@@ -4,7 +4,7 @@ Google Forms, Microsoft Forms, Typeform, SurveyMonkey and spreadsheets all expor
 per respondent, but each lays out its columns and joins its multi answers its own way.
 This module reads such a file (any of the usual encodings and delimiters), matches its
 columns to the bank's questions, converts every cell to the form an answer sheet uses and
-checks it with the same :func:`~assessment.loading.answer_score` as the YAML loader, so a
+checks it with the same :func:`~assessment.answers.answer_score` as the YAML loader, so a
 CSV and a YAML file can never disagree about what is a valid answer.
 
 Everything here reads; nothing writes. Every problem of the file is collected first and
@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from slugify import slugify
 
-from .loading import BadAnswer, answer_score, build_sheet
+from .answers import BadAnswer, answer_score, build_sheet
 from .model import Bank, Option, Question
 from .problems import InputError, Problem
 from .source import Document, parse_text, read_document

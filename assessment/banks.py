@@ -1,0 +1,349 @@
+"""Question banks: check a parsed bank file and build the :class:`Bank` it describes."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pydantic
+
+from .formats import ID_PATTERN, ID_RULE, BankSpec, ScaleSpec
+from .model import (
+    NOT_APPLICABLE,
+    Bank,
+    Dimension,
+    Level,
+    Option,
+    Question,
+    Scale,
+    TuneUp,
+)
+from .problems import InputError, Problem, did_you_mean
+from .source import Document, Location, read_document
+from .spec_errors import number_text, show_value, spec_problems
+
+_RAW_HTML = re.compile(r"<(?!https?://|mailto:)[a-zA-Z!/?]")
+_UNSAFE_LINK = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
+_ID = re.compile(ID_PATTERN)
+
+
+def bundled_path(*parts: str) -> Path:
+    """A file shipped with the tool: inside the installed package, or in the checkout."""
+    here = Path(__file__).resolve().parent
+    installed = here.joinpath("content", *parts)
+    if installed.exists():
+        return installed
+    return here.parent.joinpath("content", *parts)
+
+
+def bundled_banks() -> dict[str, Path]:
+    """The bank ids shipped with the tool and their files."""
+    folder = bundled_path("banks")
+    return {p.stem: p for p in sorted(folder.glob("*.yml"))}
+
+
+def _markdown_problems(document: Document, texts: Iterable[tuple[Location, str]]) -> list[Problem]:
+    problems = []
+    for location, text in texts:
+        if _RAW_HTML.search(text):
+            problems.append(
+                document.problem(location, "raw HTML is not allowed in bank text; use Markdown")
+            )
+        if _UNSAFE_LINK.search(text):
+            problems.append(
+                document.problem(location, "javascript:, vbscript: and data: links are not allowed")
+            )
+    return problems
+
+
+def _build_scale(
+    document: Document, name: str, spec: ScaleSpec, problems: list[Problem]
+) -> Scale | None:
+    where: Location = ("scales", name)
+    if not _ID.match(name):
+        problems.append(
+            document.problem(
+                where,
+                f"{show_value(name)} is not a valid scale name: {ID_RULE} characters",
+                key=True,
+            )
+        )
+    if (spec.points is None) == (spec.choices is None):
+        problems.append(document.problem(where, "a scale needs either points or choices, not both"))
+        return None
+    if spec.points is not None:
+        values = [p.value for p in spec.points]
+        if len(spec.points) < 2:
+            problems.append(document.problem((*where, "points"), "needs at least two points"))
+            return None
+        seen: set[int] = set()
+        for index, point in enumerate(spec.points):
+            if point.value in seen:
+                problems.append(
+                    document.problem(
+                        (*where, "points", index, "value"), f"value {point.value} is listed twice"
+                    )
+                )
+            seen.add(point.value)
+        low, high = min(values), max(values)
+        if low == high:
+            return None
+        options = tuple(
+            Option(str(p.value), p.label, (p.value - low) / (high - low))
+            for p in sorted(spec.points, key=lambda p: p.value)
+        )
+        return Scale(name, "points", options)
+    assert spec.choices is not None
+    if not spec.choices:
+        problems.append(document.problem((*where, "choices"), "needs at least one choice"))
+        return None
+    return Scale(
+        name,
+        "choices",
+        _unique_options(
+            document,
+            (*where, "choices"),
+            [(c.id, c.label, c.score) for c in spec.choices],
+            problems,
+        ),
+    )
+
+
+def _unique_options(
+    document: Document,
+    where: Location,
+    options: list[tuple[str, str, float]],
+    problems: list[Problem],
+) -> tuple[Option, ...]:
+    seen: set[str] = set()
+    result = []
+    for index, (option_id, label, score) in enumerate(options):
+        if option_id in seen:
+            problems.append(
+                document.problem((*where, index, "id"), f"choice id '{option_id}' is used twice")
+            )
+        elif option_id in NOT_APPLICABLE:
+            problems.append(
+                document.problem(
+                    (*where, index, "id"), f"'{option_id}' is reserved for 'not applicable'"
+                )
+            )
+        seen.add(option_id)
+        result.append(Option(option_id, label, score))
+    return tuple(result)
+
+
+def build_bank(document: Document) -> tuple[Bank | None, list[Problem]]:
+    """Check a parsed bank file and build the :class:`Bank` it describes."""
+    try:
+        spec = BankSpec.model_validate(document.data)
+    except pydantic.ValidationError as error:
+        return None, spec_problems(document, error, BankSpec)
+    problems: list[Problem] = []
+    scales = {}
+    for name, scale_spec in spec.scales.items():
+        scale = _build_scale(document, name, scale_spec, problems)
+        if scale is not None:
+            scales[name] = scale
+    if spec.default_scale is not None and spec.default_scale not in spec.scales:
+        problems.append(
+            document.problem(
+                ("default_scale",),
+                f"unknown scale '{spec.default_scale}'" + did_you_mean(spec.default_scale, scales),
+            )
+        )
+    levels = _build_levels(document, spec, problems)
+    texts: list[tuple[Location, str]] = [(("description",), spec.description)]
+    texts += [(("levels", i, "description"), lv.description) for i, lv in enumerate(spec.levels)]
+    dimensions = []
+    dimension_ids: set[str] = set()
+    for d_index, d_spec in enumerate(spec.dimensions):
+        d_where: Location = ("dimensions", d_index)
+        if d_spec.id in dimension_ids:
+            problems.append(
+                document.problem((*d_where, "id"), f"dimension id '{d_spec.id}' is used twice")
+            )
+        dimension_ids.add(d_spec.id)
+        texts.append(((*d_where, "summary"), d_spec.summary))
+        questions = []
+        question_ids: set[str] = set()
+        for q_index, q_spec in enumerate(d_spec.questions):
+            q_where: Location = (*d_where, "questions", q_index)
+            if q_spec.id in question_ids:
+                problems.append(
+                    document.problem(
+                        (*q_where, "id"),
+                        f"question id '{q_spec.id}' is used twice in dimension '{d_spec.id}'",
+                    )
+                )
+            question_ids.add(q_spec.id)
+            texts.append(((*q_where, "help"), q_spec.help))
+            question_scale = _question_scale(document, spec, q_spec, q_where, scales, problems)
+            tune_ups = []
+            tune_up_ids: set[str] = set()
+            for t_index, t_spec in enumerate(q_spec.tune_ups):
+                tune_up_id = t_spec.id or str(t_index + 1)
+                if tune_up_id in tune_up_ids:
+                    problems.append(
+                        document.problem(
+                            (*q_where, "tune_ups", t_index, "id"),
+                            f"tune-up id '{tune_up_id}' is used twice",
+                        )
+                    )
+                tune_up_ids.add(tune_up_id)
+                texts.append(((*q_where, "tune_ups", t_index, "body"), t_spec.body))
+                tune_ups.append(
+                    TuneUp(
+                        tune_up_id,
+                        t_spec.below,
+                        t_spec.title,
+                        t_spec.body,
+                        t_spec.effort,
+                        t_spec.impact,
+                    )
+                )
+            if question_scale is not None:
+                questions.append(
+                    Question(
+                        q_spec.id,
+                        d_spec.id,
+                        q_spec.text,
+                        q_spec.help,
+                        q_spec.weight,
+                        question_scale,
+                        tuple(tune_ups),
+                    )
+                )
+        dimensions.append(
+            Dimension(d_spec.id, d_spec.title, d_spec.summary, d_spec.weight, tuple(questions))
+        )
+    problems += _markdown_problems(document, texts)
+    if problems:
+        return None, problems
+    bank = Bank(
+        spec.id,
+        spec.title,
+        spec.version,
+        spec.description,
+        tuple(levels),
+        tuple(dimensions),
+        tuple(scales.values()),
+    )
+    return bank, []
+
+
+def _build_levels(document: Document, spec: BankSpec, problems: list[Problem]) -> list[Level]:
+    levels = []
+    names: set[str] = set()
+    previous: float | None = None
+    for index, level in enumerate(spec.levels):
+        where: Location = ("levels", index)
+        if index == 0 and level.min != 0:
+            problems.append(
+                document.problem(
+                    (*where, "min"),
+                    f"the first level must start at 0, not {number_text(level.min)}",
+                )
+            )
+        if previous is not None and level.min <= previous:
+            problems.append(
+                document.problem(
+                    (*where, "min"),
+                    f"level thresholds must ascend: {number_text(level.min)} does not come after "
+                    f"{number_text(previous)}",
+                )
+            )
+        if level.name in names:
+            problems.append(
+                document.problem((*where, "name"), f"level name '{level.name}' is used twice")
+            )
+        names.add(level.name)
+        previous = level.min
+        levels.append(Level(level.name, level.min, level.description))
+    return levels
+
+
+def _question_scale(
+    document: Document,
+    spec: BankSpec,
+    q_spec: Any,
+    where: Location,
+    scales: Mapping[str, Scale],
+    problems: list[Problem],
+) -> Scale | None:
+    if q_spec.select == "multi":
+        if q_spec.scale is not None:
+            problems.append(
+                document.problem(
+                    (*where, "scale"), "a select: multi question lists its own choices; no scale"
+                )
+            )
+        if not q_spec.choices:
+            problems.append(
+                document.problem((*where, "choices"), "a select: multi question needs choices")
+            )
+            return None
+        options = _unique_options(
+            document,
+            (*where, "choices"),
+            [(c.id, c.label, c.weight) for c in q_spec.choices],
+            problems,
+        )
+        if sum(o.score for o in options) <= 0:
+            problems.append(
+                document.problem((*where, "choices"), "the choices' weights add up to 0")
+            )
+            return None
+        return Scale(f"{q_spec.id}-choices", "multi", options)
+    if q_spec.choices is not None:
+        problems.append(
+            document.problem(
+                (*where, "choices"),
+                "choices belong to a select: multi question; for one answer, define a scale",
+            )
+        )
+    name = q_spec.scale or spec.default_scale
+    if name is None:
+        problems.append(document.problem(where, "no scale given and the bank has no default_scale"))
+        return None
+    scale = scales.get(name)
+    if scale is None and name in spec.scales:
+        return None  # the scale itself is broken and already reported
+    if scale is None:
+        if q_spec.scale is not None:
+            problems.append(
+                document.problem(
+                    (*where, "scale"), f"unknown scale '{name}'" + did_you_mean(name, spec.scales)
+                )
+            )
+        return None
+    return scale
+
+
+def load_bank(path: Path, display: str | None = None) -> Bank:
+    """Load one bank file, raising :class:`InputError` with every problem found."""
+    document, problems = read_document(path, display)
+    if document is None:
+        raise InputError(problems)
+    bank, bank_problems = build_bank(document)
+    if bank is None or problems:
+        raise InputError(problems + bank_problems)
+    return bank
+
+
+def merge_banks(banks: list[Bank]) -> Bank:
+    """One bank made of several: the first gives the title and levels."""
+    if len(banks) == 1:
+        return banks[0]
+    first = banks[0]
+    return Bank(
+        "+".join(b.id for b in banks),
+        first.title,
+        "+".join(b.version for b in banks),
+        first.description,
+        first.levels,
+        tuple(d for b in banks for d in b.dimensions),
+        tuple(s for b in banks for s in b.scales),
+    )
