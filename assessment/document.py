@@ -22,6 +22,7 @@ from .scoring import (
     QuestionResult,
     Results,
 )
+from .tracking import actions_document, report_tracking
 
 FORMAT = "cxmaturity-results"
 FORMAT_VERSION = 1
@@ -164,6 +165,7 @@ def results_document(assessment: Assessment, results: Results, plan: TuneUpPlan)
         },
         "plan": [_item(i) for i in plan.items],
         "team_plans": {team: [_item(i) for i in items] for team, items in plan.teams.items()},
+        "actions": actions_document(report_tracking(assessment, results, plan)),
     }
 
 

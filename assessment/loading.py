@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pydantic
 
+from .actions import load_actions
 from .answers import BadAnswer, answer_score, build_sheet
 from .banks import build_bank, bundled_banks, bundled_path, load_bank, merge_banks
 from .formats import ProjectSpec
@@ -263,6 +264,10 @@ def load_assessment(project: Path | str = ".") -> Assessment:
     roles = (*settings.leadership_roles, *settings.frontline_roles)
     sheets = merge_names(sheets, "role", found.places, roles, problems, warnings)
     warnings += copied_sheets(sheets, found.unnamed)
+    known_banks = [b for b in (bank, *own_banks.values()) if b is not None]
+    actions, action_problems, action_warnings = load_actions(root, display, known_banks)
+    problems += action_problems
+    warnings += action_warnings
     if problems or bank is None:
         raise InputError(problems + warnings)
     if round_specs:
@@ -272,7 +277,7 @@ def load_assessment(project: Path | str = ".") -> Assessment:
         )
     else:
         rounds = (Round(DEFAULT_ROUND, spec.date, None, tuple(sheets[DEFAULT_ROUND])),)
-    return Assessment(settings, bank, rounds, display, tuple(sorted(warnings)))
+    return Assessment(settings, bank, rounds, display, tuple(sorted(warnings)), actions)
 
 
 __all__ = [

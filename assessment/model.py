@@ -10,9 +10,12 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from .problems import Problem
+
+if TYPE_CHECKING:
+    from .actions import Actions
 
 PROJECT_FILE = "assessment.yml"
 """The file that makes a folder a cxmaturity project."""
@@ -279,6 +282,8 @@ class Assessment:
     root: str = "."
     warnings: tuple[Problem, ...] = ()
     """What is worth saying but does not stop the run (near-duplicate team names, ...)."""
+    actions: Actions | None = None
+    """The project's ``actions.yml``: owner, due date and status per plan item."""
 
     def bank_of(self, round_: Round) -> Bank:
         """The bank a round was answered on."""

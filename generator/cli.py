@@ -38,6 +38,7 @@ LAZY_COMMANDS = {
     "import": ".cli_import:import_command",
     "export": ".cli_import:export_command",
     "pdf": ".cli_pdf:pdf_command",
+    "plan": ".cli_plan:plan_command",
     "portfolio": ".cli_portfolio:portfolio_command",
 }
 SCHEMA_FOLDER = "schemas"
@@ -262,12 +263,14 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
 
 
 def _write_schemas(bank: Bank, folder: Path) -> list[Path]:
-    from assessment.schemas import bank_schema, project_schema, sheet_schema
+    from assessment.actions import actions_schema
+    from assessment.schemas import SCHEMA_DIALECT, bank_schema, project_schema, sheet_schema
 
     schemas = {
         SHEET_SCHEMA: sheet_schema(bank),
         "bank.schema.json": bank_schema(),
         "assessment.schema.json": project_schema(),
+        "actions.schema.json": {"$schema": SCHEMA_DIALECT, **actions_schema(bank)},
     }
     for name in schemas:
         path = folder / name
@@ -295,7 +298,8 @@ def schema(project: str | None, out: Path | None) -> None:
 
     \b
     Writes answer-sheet.schema.json (made from the project's bank: every question,
-    its text and its allowed answers), bank.schema.json and assessment.schema.json.
+    its text and its allowed answers), bank.schema.json, assessment.schema.json and
+    actions.schema.json (every plan item id of the bank, for actions.yml).
     Put the printed line at the top of a YAML file (the YAML extension of VS Code,
     or any editor with yaml-language-server, then checks it).
     Example:

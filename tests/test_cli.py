@@ -22,7 +22,12 @@ from generator.cli import SCHEMA_MARK, cli
 from .conftest import ROOT, WriteProject
 
 COMMANDS = cli.list_commands(click.Context(cli))
-SCHEMA_FILES = ["answer-sheet.schema.json", "assessment.schema.json", "bank.schema.json"]
+SCHEMA_FILES = [
+    "actions.schema.json",
+    "answer-sheet.schema.json",
+    "assessment.schema.json",
+    "bank.schema.json",
+]
 CX_CORE_PROJECT = "client: Test Co\nbank: cx-core\n"
 
 
@@ -371,7 +376,7 @@ def test_template_out_never_overwrites(write_project: WriteProject):
 # schema -----------------------------------------------------------------------------------------
 
 
-def test_schema_writes_the_three_schemas(write_project: WriteProject):
+def test_schema_writes_the_four_schemas(write_project: WriteProject):
     project = write_project({})
     result = run("schema", project)
     assert result.exit_code == 0, result.output
@@ -381,6 +386,15 @@ def test_schema_writes_the_three_schemas(write_project: WriteProject):
     assert all(d["$comment"] == SCHEMA_MARK for d in documents.values())
     answers = documents["answer-sheet.schema.json"]["properties"]["answers"]["properties"]
     assert sorted(answers) == ["alpha.one", "alpha.two", "beta.three"]
+    items = documents["actions.schema.json"]["properties"]
+    assert sorted(items) == [
+        "alpha.one.1",
+        "alpha.one.align",
+        "alpha.two.1",
+        "alpha.two.align",
+        "beta.three.1",
+        "beta.three.align",
+    ]
     # Running again replaces its own files.
     assert run("schema", project).exit_code == 0
 
