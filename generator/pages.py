@@ -29,6 +29,7 @@ from assessment.scoring import (
     GroupResult,
     Results,
 )
+from assessment.tracking import report_tracking
 
 from .chart_specs import Chart
 from .figures import round_name, short_label
@@ -247,6 +248,7 @@ def template_values(context: ReportContext) -> dict[str, Any]:
         "now": context.results.current,
         "everyone": context.results.current.all,
         "plan": context.plan,
+        "tracking": report_tracking(assessment, context.results, context.plan),
         "charts": context.charts,
         "notes": context.notes,
         "round": current,

@@ -439,3 +439,71 @@ def test_the_schema_lists_every_item_and_checks_the_fixture():
     )
     assert not validator.is_valid({"service.follow-up.call-back": {"status": "finished"}})
     assert not validator.is_valid({"needs.journey-owner.name-owner": None})
+
+
+# The report ---------------------------------------------------------------------------------
+
+
+def _context():  # type: ignore[no-untyped-def]
+    from generator.pages import ReportContext, collect_notes
+
+    assessment, results, plan = _fixture()
+    notes = collect_notes(assessment, assessment.round())
+    return ReportContext(assessment, results, plan, {}, notes, None)
+
+
+def test_the_plan_page_shows_each_items_state():
+    from generator.pages import render_pages
+
+    page = render_pages(_context())["plan.md"]
+    # The table says when and how far; an overdue item is flagged.
+    assert (
+        "| 4. [Review complaints every month](#service-listening-survey) | Now · doing · "
+        "**overdue** |" in page
+    )
+    assert (
+        '<span class="cx-flag cx-flag--overdue" title="Due before the round\'s date and '
+        'not done">overdue</span> <span class="cx-meta">Owner: Lee · due 1 May 2026 · '
+        '<a href="https&#58;&#47;&#47;tracker&#46;example&#46;com&#47;CX&#45;7">link</a>' in page
+    )
+    # The dropped item left Now for its own section, with its rank.
+    now, rest = page.split("\n## Now\n", 1)[1].split("\n## Dropped\n", 1)
+    assert "### 3." not in now
+    assert "\n### 3. Agree an escalation route { #service-escalation-route }\n" in rest
+    # The loop since r1, with the flags.
+    assert (
+        "- Keep a call&#45;back list&#58; done in April 2026&#59; service&#46;follow&#45;up ±0"
+        "&#44; no clear change: **⚠ done&#44; but its question did not clearly rise**"
+    ) in page
+
+
+def test_the_printed_plan_shows_each_items_state():
+    from generator.pdf import render_report_html
+
+    html = render_report_html(_context())
+    plan = html.split('id="plan"', 1)[1].split("</section>", 1)[0]
+    assert (
+        '<span class="action">Doing · <strong class="flag flag--split">overdue</strong> · Lee · '
+        "due 1 May 2026</span>"
+    ) in plan
+    assert "<li>3. Agree an escalation route: The new case tool routes cases itself.</li>" in plan
+    assert "<h2>Since Round r1</h2>" in plan
+    assert (
+        "<li>Keep a call-back list: done in April 2026; service.follow-up ±0, no clear change: "
+        "<strong>⚠ done, but its question did not clearly rise</strong></li>"
+    ) in plan
+
+
+def test_a_plan_without_actions_yml_shows_no_state(project: Path):
+    from generator.pages import ReportContext, collect_notes, render_pages
+
+    (project / ACTIONS_FILE).unlink()
+    assessment = load_assessment(project)
+    results = score_assessment(assessment)
+    plan = make_plan(results, assessment.bank)
+    context = ReportContext(
+        assessment, results, plan, {}, collect_notes(assessment, assessment.round()), None
+    )
+    page = render_pages(context)["plan.md"]
+    assert "cx-badge--status" not in page and "## Dropped" not in page and "## Since" not in page
+    assert "| Now | low, medium | 120 |" in page
