@@ -23,14 +23,14 @@ if TYPE_CHECKING:
 UTF8_BOM = "\ufeff"
 
 
-def _write(path: Path, text: str, *, force: bool) -> None:
+def _write(path: Path, text: str | bytes, *, force: bool) -> None:
     """Write a file atomically (a temporary file, then a rename): never half a file."""
     if path.exists() and not force:
         _fail(f"{path}: already exists; not overwritten (use --force to replace it)")
     if path.is_dir():
         _fail(f"{path}: is a folder")
     try:
-        write_atomic(path, text.encode("utf-8"))
+        write_atomic(path, text if isinstance(text, bytes) else text.encode("utf-8"))
     except OSError as error:
         raise UserError(f"{path}: cannot write: {error.strerror}") from None
 
@@ -188,31 +188,55 @@ def _print_summary(
 @click.option(
     "--format",
     "output",
-    type=click.Choice(["csv", "lens"]),
+    type=click.Choice(["csv", "lens", "jira", "github", "xlsx"]),
     default="csv",
     show_default=True,
     help="csv: a survey-ready sheet, one column per question; "
-    "lens: an AWS Well-Architected custom lens (JSON).",
+    "lens: an AWS Well-Architected custom lens (JSON); "
+    "jira: the plan's open items for Jira's CSV importer; "
+    "github: the same as JSON lines of GitHub issues; "
+    "xlsx: scores, teams, roles and the plan as one workbook (needs --out).",
 )
+@click.option("--round", "round_id", help="jira, github, xlsx: this round (default: the last).")
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write to this file instead of printing (never overwrites without --force).",
 )
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def export_command(project: str | None, output: str, out: Path | None, force: bool) -> None:
-    """Write the question bank as a survey-ready CSV or an AWS Well-Architected lens.
+def export_command(
+    project: str | None, output: str, round_id: str | None, out: Path | None, force: bool
+) -> None:
+    """Write the bank for a survey tool, or the scores and plan for other tools.
 
     \b
     The CSV has one column per question, headed by its key, its text and its allowed
     answers: fill in one row per person (or build a form from it) and bring the answers
     back with `cxmaturity import`. The lens has the dimensions as pillars and the
     tune-ups as improvement plans, for the AWS Well-Architected Tool.
+    jira and github write the plan's items still to do (not done or dropped in
+    actions.yml) for an issue tracker; xlsx the scores and the plan as a workbook.
+    Nothing is sent anywhere: the output is a file (or printed).
     Examples:
       cxmaturity export acme --out acme-survey.csv
       cxmaturity export acme --format lens --out acme-lens.json
+      cxmaturity export acme --format jira --out plan-for-jira.csv
+      cxmaturity export acme --format xlsx --out acme.xlsx
     """
     from assessment.exporting import ExportError, custom_lens, survey_csv
+
+    if output in ("jira", "github", "xlsx"):
+        from .cli_plan import plan_export
+
+        content, what = plan_export(project or ".", output, round_id)
+        if out is None:
+            if isinstance(content, bytes):
+                _fail(f"--format {output} writes a workbook: give --out FILE.xlsx")
+            click.echo(content, nl=False)
+            return
+        _write(out, content, force=force)
+        click.echo(f"Wrote {what} to {out}", err=True)
+        return
 
     bank = _project_bank(project)
     if output == "csv":

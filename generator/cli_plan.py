@@ -167,3 +167,20 @@ def plan_command(project: str, round_id: str | None, on: dt.datetime | None, ini
     else:
         heading += f"\nState from {printable(source)}; overdue as of {_day(day)}."
     click.echo(plan_text(tracking, heading), nl=False)
+
+
+def plan_export(project: str, output: str, round_id: str | None) -> tuple[str | bytes, str]:
+    """``export --format jira|github|xlsx``: the content, and what it is for the message."""
+    from assessment.trackers import github_issues, jira_csv
+
+    from .site import prepare
+
+    assessment, results, plan = prepare(project, round_id)
+    _warn(assessment.warnings)
+    if output == "jira":
+        return jira_csv(assessment, results, plan), "the plan for Jira's CSV importer"
+    if output == "github":
+        return github_issues(assessment, results, plan), "the plan as GitHub issues"
+    from assessment.workbook import workbook
+
+    return workbook(assessment, results, plan), "the workbook"
