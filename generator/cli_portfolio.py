@@ -2,13 +2,45 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from .cli import USER_ERROR, UserError
 from .engine import ENGINES, BuildError, OutputRefused
 from .resources import DEFAULT_OUT
+
+if TYPE_CHECKING:
+    from .portfolio import Progress
+
+
+class _ProgressView:
+    """Client sites as they are done: a bar on a terminal, one line each otherwise."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+        self.tty = sys.stderr.isatty()
+
+    def __call__(self, progress: Progress) -> None:
+        if not self.tty:
+            outcome = "built" if progress.built else "failed"
+            width = len(str(progress.total))
+            click.echo(
+                f"[{progress.done:>{width}}/{progress.total}] {progress.slug}: {outcome}", err=True
+            )
+            return
+        if self.bar is None:
+            self.bar = click.progressbar(
+                length=progress.total, label="Client sites", file=sys.stderr, show_pos=True
+            )
+            self.bar.__enter__()
+        self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
 
 
 @click.command("portfolio")
@@ -45,6 +77,8 @@ def portfolio_command(
     quartiles, never their names).
     OUT/index.html lists every client with its scores.
     A project with bad input is reported and skipped; the others are still built.
+    Each worker keeps one MkDocs running for all the sites it builds; progress
+    shows as a bar on a terminal, one line per client otherwise.
     Exit status 0 when all were built, 2 when any project had bad input,
     1 when a site failed to build.
     Example:
@@ -52,12 +86,15 @@ def portfolio_command(
     """
     from .portfolio import NoProjects, build_portfolio
 
+    view = _ProgressView()
     try:
-        report = build_portfolio(directory, out, jobs=jobs, engine=engine)
+        report = build_portfolio(directory, out, jobs=jobs, engine=engine, progress=view)
     except (OutputRefused, NoProjects) as error:
         raise UserError(str(error)) from None
     except BuildError as error:
         raise click.ClickException(str(error)) from None
+    finally:
+        view.close()
     for skipped in report.skipped:
         for problem in skipped.problems:
             click.echo(problem, err=True)

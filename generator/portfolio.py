@@ -14,11 +14,12 @@ refused; a failed build leaves the previous output as it was). Client sites go t
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing.util
 import os
 import shutil
 import tempfile
-from collections.abc import Collection, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Collection, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -38,11 +39,13 @@ from assessment.model import PROJECT_FILE, Assessment
 from assessment.planning import TuneUpPlan
 from assessment.problems import InputError
 from assessment.scoring import Results
+from assessment.tracking import NowStatus, now_status, report_tracking
 
 from .chart_specs import Chart, HeatmapSpec, format_score
-from .engine import BuildError, WarmEngine, run_engine
+from .engine import BuildError, run_engine
 from .figures import ChartSpec, chart_specs
 from .pages import environment
+from .portfolio_engine import EngineWorker
 from .resources import DEFAULT_OUT, base_config_path, site_templates_dir
 from .site import (
     MARKER,
@@ -125,6 +128,18 @@ class ClientRow:
     level: str | None
     scores: tuple[float | None, ...]
     """One per :class:`Column`; ``None`` where the client's bank lacks the dimension."""
+    now_actions: NowStatus | None = None
+    """How far the client's Now items got; ``None`` without an ``actions.yml``."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One client site done: which, how many so far, and whether it was built."""
+
+    slug: str
+    done: int
+    total: int
+    built: bool
 
 
 @dataclass(frozen=True)
@@ -211,6 +226,7 @@ def client_rows(
     for client in clients:
         everyone = client.results.current.all
         scores = {d.id: d.score for d in everyone.dimensions}
+        tracking = report_tracking(client.assessment, client.results, client.plan)
         rows.append(
             ClientRow(
                 name=client.assessment.settings.client,
@@ -220,6 +236,7 @@ def client_rows(
                 score=everyone.score,
                 level=everyone.level,
                 scores=tuple(scores.get(c.id) for c in columns),
+                now_actions=now_status(tracking) if tracking.actions is not None else None,
             )
         )
     return rows
@@ -288,6 +305,7 @@ def generate_portfolio(
         "scored": len(scored),
         "min_peers": MIN_PEERS,
         "clients_folder": CLIENTS_FOLDER,
+        "tracked": any(r.now_actions is not None for r in rows),
         "root": Markup(""),
     }
     env = environment()
@@ -312,6 +330,38 @@ def generate_portfolio(
 
 # Building -------------------------------------------------------------------------------------
 
+_engine: EngineWorker | None = None
+"""This process's warm MkDocs (see :mod:`generator.portfolio_engine`), when it has one."""
+
+
+def _start_engine(engine: str) -> None:
+    """Start this process's warm MkDocs, unless it runs already."""
+    global _engine
+    if engine == "mkdocs" and _engine is None:
+        _engine = EngineWorker()
+
+
+def _start_worker_engine(engine: str) -> None:
+    """The pool's initializer: a worker's warm MkDocs starts before its first task."""
+    _start_engine(engine)
+    # Stopped when the worker process ends (multiprocessing runs these, not atexit).
+    multiprocessing.util.Finalize(None, _stop_engine, exitpriority=10)
+
+
+def _stop_engine() -> None:
+    global _engine
+    if _engine is not None:
+        _engine.close()
+        _engine = None
+
+
+def _run(engine: str, project: Path, site: Path, epoch: int) -> None:
+    """Build one generated project with this process's warm MkDocs, or the engine given."""
+    if engine == "mkdocs" and _engine is not None:
+        _engine.build(project, site, epoch)
+    else:
+        run_engine(engine, project, site, epoch)
+
 
 def _build_client(task: _ClientTask) -> BuildReport | str:
     """Build one client's site into ``task.site``; a failed build returns its message.
@@ -320,23 +370,19 @@ def _build_client(task: _ClientTask) -> BuildReport | str:
     """
     client = task.client
     assessment, results = client.assessment, client.results
-    # MkDocs starts first, so that its imports overlap drawing and rendering.
-    warm = WarmEngine() if task.engine == "mkdocs" else None
     try:
         charts, rendered = render_charts(chart_specs(assessment, results), task.cache, jobs=1)
         files = generate(assessment, results, client.plan, charts, task.peers)
         write_tree(files, task.project)
         epoch = source_date_epoch(assessment, results)
         task.site.parent.mkdir(parents=True, exist_ok=True)
-        run_engine(task.engine, task.project, task.site, epoch, warm)
+        _run(task.engine, task.project, task.site, epoch)
         (task.site / MARKER).write_text("Written by cxmaturity; replaced on every build.\n")
         pages = sum(1 for name in files if name.endswith(".md"))
         return BuildReport(task.site, pages, len(charts), rendered, task.engine)
     except (BuildError, OSError) as error:
         return f"{client.project}: site not built: {error}"
     finally:
-        if warm is not None:
-            warm.cancel()
         shutil.rmtree(task.project, ignore_errors=True)
 
 
@@ -347,39 +393,56 @@ def _build_portfolio_site(task: _SiteTask) -> int:
     """
     shutil.rmtree(task.project, ignore_errors=True)
     shutil.rmtree(task.site, ignore_errors=True)
-    warm = WarmEngine() if task.engine == "mkdocs" else None
-    try:
-        table = columns(task.clients)
-        rows = client_rows(task.clients, table, task.built)
-        charts, rendered = render_charts(portfolio_specs(rows, table), task.cache, jobs=1)
-        if HEATMAP in charts:
-            charts[HEATMAP] = dataclasses.replace(charts[HEATMAP], alt=_heatmap_alt(rows, table))
-        spreads = distributions({c.slug: c.results for c in task.clients})
-        files = generate_portfolio(rows, table, spreads, task.skipped, charts)
-        write_tree(files, task.project)
-        epoch = max(source_date_epoch(c.assessment, c.results) for c in task.clients)
-        run_engine(task.engine, task.project, task.site, epoch, warm)
-    finally:
-        if warm is not None:
-            warm.cancel()
+    table = columns(task.clients)
+    rows = client_rows(task.clients, table, task.built)
+    charts, rendered = render_charts(portfolio_specs(rows, table), task.cache, jobs=1)
+    if HEATMAP in charts:
+        charts[HEATMAP] = dataclasses.replace(charts[HEATMAP], alt=_heatmap_alt(rows, table))
+    spreads = distributions({c.slug: c.results for c in task.clients})
+    files = generate_portfolio(rows, table, spreads, task.skipped, charts)
+    write_tree(files, task.project)
+    epoch = max(source_date_epoch(c.assessment, c.results) for c in task.clients)
+    _run(task.engine, task.project, task.site, epoch)
     return rendered
 
 
+OnProgress = Callable[[Progress], None]
+
+
 def _build_sites(
-    tasks: Sequence[_ClientTask], site: _SiteTask, jobs: int
+    tasks: Sequence[_ClientTask], site: _SiteTask, jobs: int, progress: OnProgress | None
 ) -> tuple[list[BuildReport | str], int | None]:
-    """Every client site, in ``jobs`` worker processes (in this one when ``jobs`` is 1).
+    """Every client site, in ``jobs`` worker processes (in this one when ``jobs`` is 1),
+    each with one warm MkDocs for all the sites it builds.
 
     With several jobs the portfolio site is built alongside, first, expecting every client
     site to build, so that no process waits for it at the end. Returns each client's
     outcome and the charts the portfolio site drew (``None``: it was not built).
+    ``progress`` hears of each client site as it is done.
     """
+
+    def report(task: _ClientTask, outcome: BuildReport | str, done: int) -> None:
+        if progress is not None:
+            progress(Progress(task.client.slug, done, len(tasks), not isinstance(outcome, str)))
+
     if jobs <= 1:
-        return [_build_client(task) for task in tasks], None
-    with ProcessPoolExecutor(max_workers=min(jobs, len(tasks) + 1)) as pool:
+        _start_engine(site.engine)  # stopped by build_portfolio, after the portfolio site
+        outcomes: list[BuildReport | str] = []
+        for task in tasks:
+            outcomes.append(_build_client(task))
+            report(task, outcomes[-1], len(outcomes))
+        return outcomes, None
+    workers = min(jobs, len(tasks) + 1)
+    with ProcessPoolExecutor(
+        workers, initializer=_start_worker_engine, initargs=(site.engine,)
+    ) as pool:
         portfolio_site = pool.submit(_build_portfolio_site, site)
-        client_sites = [pool.submit(_build_client, task) for task in tasks]
-        return [future.result() for future in client_sites], portfolio_site.result()
+        futures: dict[Future[BuildReport | str], _ClientTask] = {
+            pool.submit(_build_client, task): task for task in tasks
+        }
+        for done, future in enumerate(as_completed(futures), start=1):
+            report(futures[future], future.result(), done)
+        return [future.result() for future in futures], portfolio_site.result()
 
 
 def build_portfolio(
@@ -389,6 +452,7 @@ def build_portfolio(
     jobs: int = 2,
     engine: str = "mkdocs",
     cache: Path | None = None,
+    progress: OnProgress | None = None,
 ) -> PortfolioReport:
     """Build every project under ``folder`` and the portfolio site over them into ``out``.
 
@@ -432,7 +496,7 @@ def build_portfolio(
             engine,
             cache,
         )
-        outcomes, site_charts = _build_sites(tasks, site, jobs)
+        outcomes, site_charts = _build_sites(tasks, site, jobs, progress)
         built: set[str] = set()
         rendered = 0
         for task, outcome in zip(tasks, outcomes, strict=True):
@@ -447,12 +511,14 @@ def build_portfolio(
         if site_charts is None or built != everyone:
             # Not built yet (one job), or built expecting a client site that failed.
             final = dataclasses.replace(site, built=frozenset(built), skipped=tuple(skipped))
+            _start_engine(engine)
             site_charts = _build_portfolio_site(final)
         rendered += site_charts
         if (work / CLIENTS_FOLDER).is_dir():
             os.replace(work / CLIENTS_FOLDER, work / "result" / CLIENTS_FOLDER)
         swap_in(work / "result", target)
     finally:
+        _stop_engine()
         shutil.rmtree(work, ignore_errors=True)
     compared = any(p.shown for p in peers.values())
     return PortfolioReport(target, tuple(sorted(built)), tuple(skipped), compared, rendered, True)
