@@ -122,6 +122,11 @@ class PlanTracking:
         return tuple(t.item for t in self.items if t.item.horizon == horizon and not t.dropped)
 
     @property
+    def active(self) -> tuple[PlanItem, ...]:
+        """The plan items in plan order, without those dropped: what is first to do."""
+        return tuple(t.item for t in self.items if not t.dropped)
+
+    @property
     def dropped(self) -> tuple[TrackedItem, ...]:
         return tuple(t for t in self.items if t.dropped)
 

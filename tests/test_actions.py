@@ -507,3 +507,17 @@ def test_a_plan_without_actions_yml_shows_no_state(project: Path):
     page = render_pages(context)["plan.md"]
     assert "cx-badge--status" not in page and "## Dropped" not in page and "## Since" not in page
     assert "| Now | low, medium | 120 |" in page
+
+
+def test_the_first_things_to_do_leave_out_dropped_items():
+    from generator.pages import render_pages
+
+    home = render_pages(_context())["index.md"]
+    first = home.split("## Five things to do first\n", 1)[1].split("[The whole tune-up plan]", 1)[0]
+    # Ranks 1, 2 and 4: the escalation route (rank 3) was dropped.
+    titles = [line.split("**")[1] for line in first.splitlines() if line[:1].isdigit()]
+    assert titles == [
+        "Keep a call&#45;back list",
+        "Put journey ratings on one page",
+        "Review complaints every month",
+    ]
