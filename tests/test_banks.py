@@ -688,3 +688,119 @@ def test_bundled_example_validates_and_scores(example: str, sheets: int) -> None
     assert sum(len(r.sheets) for r in assessment.rounds) == sheets
     results = score_assessment(assessment)
     assert results.current.all.score is not None
+
+
+# The Acme example shows every feature of the report -------------------------------------------
+#
+# These pin the example's answers, not the report: a_wg and eta squared are computed here by
+# hand with issue 8's formulas (L = 0, H = 100), so the example keeps its split questions,
+# group differences, self-view gap, don't knows and facts whatever the scoring code does.
+
+LEADERSHIP = {"Director", "Team lead"}
+
+
+def _scores(key: str, round_id: str = "2026-q4") -> list[tuple[str, str, float]]:
+    """(team, side, score) of every scored answer to a question in an Acme round."""
+    assessment = load_assessment(EXAMPLES / "acme")
+    return [
+        (sheet.team, "leaders" if sheet.role in LEADERSHIP else "front line", answer.score)
+        for sheet in assessment.round(round_id).sheets
+        if (answer := sheet.answers.get(key)) is not None and answer.score is not None
+    ]
+
+
+def _a_wg(scores: list[float]) -> float:
+    n, mean = len(scores), sum(scores) / len(scores)
+    variance = sum((x - mean) ** 2 for x in scores) / (n - 1)
+    return 1 - 2 * variance / ((100 * mean - mean**2) * n / (n - 1))
+
+
+def _eta2(rows: list[tuple[str, str, float]], by: int) -> float:
+    scores = [row[2] for row in rows]
+    mean = sum(scores) / len(scores)
+    groups: dict[str, list[float]] = {}
+    for row in rows:
+        groups.setdefault(row[by], []).append(row[2])
+    between = sum(len(g) * (sum(g) / len(g) - mean) ** 2 for g in groups.values())
+    return between / sum((x - mean) ** 2 for x in scores)
+
+
+@pytest.mark.parametrize(
+    ("key", "a_wg", "by_team", "by_side"),
+    [
+        # Real disagreements: split, and neither teams nor sides explain it.
+        # steering: five answers of 0, four of 33, five of 67, four of 100 over 18 people.
+        ("expectations.channel-steering", -0.114, 0.019, 0.018),
+        ("needs.experiments", -0.249, 0.010, 0.010),
+        # Group differences: split, explained by team (E-commerce 100, Stores 16.5 on rules).
+        ("practices.same-rules", -0.111, 0.872, 0.011),
+        ("capabilities.customer-history", 0.078, 0.737, 0.176),
+        # About leaders: leaders answer 90, the front line 34.6; the sides explain the split.
+        ("leadership.obstacles", 0.389, 0.015, 0.806),
+    ],
+)
+def test_acme_has_splits_that_teams_explain_and_splits_nobody_explains(
+    key: str, a_wg: float, by_team: float, by_side: float
+) -> None:
+    rows = _scores(key)
+    assert len(rows) == 18
+    assert round(_a_wg([r[2] for r in rows]), 3) == a_wg
+    assert (round(_eta2(rows, 0), 3), round(_eta2(rows, 1), 3)) == (by_team, by_side)
+
+
+def test_acme_leaders_over_rate_themselves_on_every_question_about_them() -> None:
+    bank = load_bank(BANK_FILES["cx-core"])
+    about_leaders = [q.key for q in bank.questions.values() if q.about == "leaders"]
+    assert about_leaders == [
+        "leadership.obstacles",
+        "leadership.listening",
+        "leadership.front-line-time",
+        "leadership.role-model",
+        "leadership.no-blame",
+    ]
+    for key in about_leaders:
+        sides: dict[str, list[float]] = {}
+        for _, side, score in _scores(key):
+            sides.setdefault(side, []).append(score)
+        leaders, front = (sum(v) / len(v) for v in (sides["leaders"], sides["front line"]))
+        assert leaders - front >= 30, key
+
+
+def test_acme_answers_include_dont_know_na_notes_and_facts() -> None:
+    assessment = load_assessment(EXAMPLES / "acme")
+    sheets = assessment.round("2026-q4").sheets
+    kinds: dict[str, list[str]] = {}
+    for sheet in sheets:
+        for key, answer in sheet.answers.items():
+            kinds.setdefault(key, []).append(answer.kind)
+    # 7 of the 18 people do not know how partners are looked after: 7 / 18 = 0.389 >= 0.30
+    assert kinds["needs.partners"].count("dont-know") == 7
+    assert sum(k.count("dont-know") for k in kinds.values()) == 54
+    assert kinds["expectations.reply-time"].count("na") == 5  # Stores' front line
+    assert sum(1 for s in sheets for a in s.answers.values() if a.note) == 20
+    facts = {
+        key: sorted((s.role or "", str(s.answers[key].value)) for s in sheets if key in s.answers)
+        for key, q in assessment.bank.questions.items()
+        if q.kind == "fact"
+    }
+    assert facts == {
+        # Two directors disagree on a fact: the report should say so.
+        "strategy.retention-goals": [("Director", "new-mostly"), ("Director", "side-by-side")],
+        "expectations.effort-measured": [("Director", "complaints"), ("Team lead", "complaints")],
+        "needs.touchpoint-measures": [("Director", "satisfaction")],
+        "capabilities.accessibility": [("Director", "once")],
+        "practices.checks-reviewed": [("Director", "once")],
+    }
+
+
+def test_acme_rounds_span_two_bank_versions() -> None:
+    assessment = load_assessment(EXAMPLES / "acme")
+    first, second = assessment.rounds
+    assert (assessment.bank_of(first).version, assessment.bank_of(second).version) == (
+        "1.0",
+        "2.0",
+    )
+    # Fourteen people answered both rounds, so changes can be paired on respondents.
+    both = {s.respondent for s in first.sheets} & {s.respondent for s in second.sheets}
+    assert len(both) == 14
+    assert assessment.settings.teams == ("Support", "E-commerce", "Stores")
