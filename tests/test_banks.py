@@ -24,6 +24,7 @@ import yaml
 
 from assessment.banks import bundled_banks, load_bank
 from assessment.loading import load_assessment
+from assessment.planning import plan
 from assessment.scoring import score_assessment
 
 from .conftest import ROOT
@@ -804,3 +805,15 @@ def test_acme_rounds_span_two_bank_versions() -> None:
     both = {s.respondent for s in first.sheets} & {s.respondent for s in second.sheets}
     assert len(both) == 14
     assert assessment.settings.teams == ("Support", "E-commerce", "Stores")
+
+
+def test_acme_plan_starts_with_the_obstacle_list() -> None:
+    """Version 1.0's list of obstacles never reached a plan: "report back on every obstacle"
+    covered its range. In 2.0 both apply below 75 and the list comes first."""
+    assessment = load_assessment(EXAMPLES / "acme")
+    items = plan(score_assessment(assessment), assessment.bank).items
+    ids = [item.id for item in items]
+    assert "leadership.obstacles.obstacle-list" in ids
+    assert ids.index("leadership.obstacles.obstacle-list") < ids.index(
+        "leadership.obstacles.report-back"
+    )
