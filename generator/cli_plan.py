@@ -142,6 +142,9 @@ def plan_command(project: str, round_id: str | None, on: dt.datetime | None, ini
             NewEntry(i.id, i.title, i.rank) for i in plan.horizon("now") if i.id not in listed
         ]
         path = Path(project) / ACTIONS_FILE
+        if not plan.horizon("now"):
+            click.echo("The plan has no Now item; nothing written.")
+            return
         if not entries:
             click.echo(f"Every Now item is already in {path}; nothing written.")
             return

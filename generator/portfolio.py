@@ -357,10 +357,14 @@ def _stop_engine() -> None:
 
 def _run(engine: str, project: Path, site: Path, epoch: int) -> None:
     """Build one generated project with this process's warm MkDocs, or the engine given."""
-    if engine == "mkdocs" and _engine is not None:
-        _engine.build(project, site, epoch)
-    else:
+    global _engine
+    if engine != "mkdocs":
         run_engine(engine, project, site, epoch)
+        return
+    if _engine is None or _engine.process.poll() is not None:
+        # Not started yet, or stopped (killed, out of memory): the next site gets a new one.
+        _engine = EngineWorker()
+    _engine.build(project, site, epoch)
 
 
 def _build_client(task: _ClientTask) -> BuildReport | str:

@@ -521,3 +521,16 @@ def test_the_first_things_to_do_leave_out_dropped_items():
         "Put journey ratings on one page",
         "Review complaints every month",
     ]
+
+
+def test_plan_init_with_nothing_in_now_writes_nothing(write_project, monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    # Everyone answers 5 (100), 'yes' (100) and both channels (100): no tune-up applies.
+    sheet = (
+        "team: Support\nanswers:\n  alpha.one: 5\n  alpha.two: yes\n  beta.three: [chat, email]\n"
+    )
+    write_project({"answers/a.yml": sheet})
+    result = CliRunner().invoke(cli, ["plan", "proj", "--init"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "The plan has no Now item; nothing written.\n"
+    assert not (tmp_path / "proj" / ACTIONS_FILE).exists()

@@ -191,3 +191,19 @@ def test_no_now_actions_column_when_no_client_tracks_its_plan(
 def _no_engine_left_running() -> Iterator[None]:
     yield
     assert portfolio._engine is None
+
+
+def test_a_worker_whose_mkdocs_stopped_gets_a_new_one(tmp_path: Path):
+    root = write_portfolio(tmp_path / "clients", ["acme"])
+    docs = _generated(root, "acme", tmp_path / "docs")
+    portfolio._start_engine("mkdocs")
+    try:
+        first = portfolio._engine
+        assert first is not None
+        first.process.kill()
+        first.process.wait()
+        portfolio._run("mkdocs", docs, tmp_path / "site", EPOCH)
+        assert portfolio._engine is not first
+    finally:
+        portfolio._stop_engine()
+    assert (tmp_path / "site" / "index.html").is_file()
