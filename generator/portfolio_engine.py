@@ -132,8 +132,10 @@ def main(stdin: IO[str] = sys.stdin, stdout: IO[str] = sys.stdout) -> None:
     log = logging.getLogger("mkdocs")
     log.setLevel(logging.WARNING)  # as `mkdocs build -q`
     log.propagate = False
-    with contextlib.suppress(Exception):  # only saves time: a failure leaves plain builds
+    # Both only save time: a failure leaves builds as MkDocs does them on its own.
+    with contextlib.suppress(Exception):
         _precompiled_theme()
+    with contextlib.suppress(Exception):
         _remember_theme_files()
     for line in stdin:
         if not line.strip():
