@@ -33,6 +33,7 @@ from .document import results_document
 from .model import Assessment
 from .planning import TuneUpPlan
 from .scoring import Results
+from .trackers import FORMULA_START
 from .tracking import round_day
 
 Kind = Literal["text", "int", "score", "share", "delta", "number", "date", "bool"]
@@ -45,7 +46,6 @@ FORMATS: dict[Kind, str] = {
     "date": "yyyy-mm-dd",
 }
 WIDTHS: dict[Kind, int] = {"text": 24, "date": 12, "bool": 10}
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 UNDATED = dt.date(2000, 1, 1)
 """The date of a workbook whose assessment has none (as the site's build date)."""
 _HEADER_FONT = Font(bold=True)
