@@ -361,7 +361,7 @@ def _run(engine: str, project: Path, site: Path, epoch: int) -> None:
     if engine != "mkdocs":
         run_engine(engine, project, site, epoch)
         return
-    if _engine is None or _engine.process.poll() is not None:
+    if _engine is None or not _engine.alive:
         # Not started yet, or stopped (killed, out of memory): the next site gets a new one.
         _engine = EngineWorker()
     _engine.build(project, site, epoch)

@@ -42,6 +42,11 @@ class EngineWorker:
             env=os.environ | _engine_environment(0),
         )
 
+    @property
+    def alive(self) -> bool:
+        """Whether the process still runs (it may have been killed, or run out of memory)."""
+        return self.process.poll() is None
+
     def build(self, project: Path, site: Path, epoch: int) -> None:
         """Build ``project``'s ``mkdocs.yml`` into ``site``; raise :class:`BuildError`."""
         request = {"config": str(project.resolve() / "mkdocs.yml"), "site": str(site.resolve())}

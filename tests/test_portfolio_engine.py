@@ -92,6 +92,7 @@ class _Counted:
     """Stands in for the warm MkDocs: counts how many start, builds by copying Markdown."""
 
     started = 0
+    alive = True
 
     def __init__(self) -> None:
         type(self).started += 1
