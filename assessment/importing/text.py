@@ -1,0 +1,42 @@
+"""How the importer compares text: headers and cells match whatever their case, spacing
+and punctuation, and messages show long headers cut short."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable
+
+HEADER_SHOWN = 40
+"""Headers longer than this are cut with "…" in messages."""
+
+
+def normalize(text: str) -> str:
+    """Text as compared when matching: case, punctuation and spacing do not count."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return " ".join(re.findall(r"[^\W_]+", folded))
+
+
+def without_number(text: str) -> str:
+    """A normalised header without a leading question number: "q7 ...", "7 ..."."""
+    return re.sub(r"^(?:q(?:uestion)?\s?)?\d+\s", "", text)
+
+
+def cut(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= HEADER_SHOWN else text[: HEADER_SHOWN - 1].rstrip() + "…"
+
+
+def fold(text: str) -> str:
+    """Text with case and spacing folded, punctuation kept."""
+    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+
+def suggest(word: str, candidates: Iterable[str], quote: str = '"') -> str:
+    names = list(dict.fromkeys(candidates))
+    by_normal = {normalize(n): n for n in names}
+    matches = difflib.get_close_matches(normalize(word), list(by_normal), n=1, cutoff=0.6)
+    if not matches:
+        return ""
+    return f" (did you mean {quote}{by_normal[matches[0]]}{quote}?)"
