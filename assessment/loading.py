@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pydantic
 
+from .answer_folders import LINKED_FOLDER
 from .answers import BadAnswer, answer_score, build_sheet
 from .banks import build_bank, bundled_banks, bundled_path, load_bank, merge_banks
 from .formats import ProjectSpec
@@ -60,11 +61,10 @@ def _answer_files(root: Path, display: str) -> Iterator[tuple[Path, str, list[Pr
     answers = root / "answers"
     real_root = Path(os.path.realpath(root))
     if answers.is_symlink():
-        message = "is a link to a folder; answer folders must be real folders (not followed)"
         yield (
             answers,
             _join(display, "answers"),
-            [Problem(_join(display, "answers"), 0, 0, "", message)],
+            [Problem(_join(display, "answers"), 0, 0, "", LINKED_FOLDER)],
         )
         return
     for folder, dirnames, filenames in os.walk(answers):
@@ -87,10 +87,7 @@ def _answer_files(root: Path, display: str) -> Iterator[tuple[Path, str, list[Pr
             link = Path(folder) / name
             if link.is_symlink():
                 shown = _join(display, link.relative_to(root).as_posix())
-                message = (
-                    "is a link to a folder; answer folders must be real folders (not followed)"
-                )
-                yield link, shown, [Problem(shown, 0, 0, "", message)]
+                yield link, shown, [Problem(shown, 0, 0, "", LINKED_FOLDER)]
 
 
 def _join(display: str, relative: str) -> str:

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from slugify import slugify
 
+from ..answer_folders import LINKED_FOLDER, linked_folder
 from ..answers import build_sheet
 from ..model import Bank
-from ..problems import InputError, Problem
+from ..problems import InputError, Problem, printable
 from ..source import parse_text, read_document
 from .survey import RESPONDENT_PREFIX, ImportedSheet, SurveyImport
 from .table import CsvProblem
@@ -24,6 +25,9 @@ _YAML_RAW_REFUSED = re.compile(
     "[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 )
 """Characters JSON leaves raw that YAML refuses raw (C1 controls) or reads as line breaks."""
+MAX_NAME = 100
+"""Longest folder or file name made from a team or respondent: file systems allow 255
+bytes, and a path of a few such names must still fit where the project is copied to."""
 _YAML_WORDS = frozenset({"true", "false", "null", "yes", "no", "on", "off", "y", "n"})
 
 
@@ -53,12 +57,34 @@ def _yaml_value(value: object) -> str:
     return _yaml_scalar(value)
 
 
+def _naming_problem(team_slug: str, name_slug: str) -> str | None:
+    """What is wrong with the folder and file name made from a row's team and respondent."""
+    for what, kind, name in (
+        ("team", "folder", team_slug),
+        ("respondent", "file", f"{name_slug}.yml" if name_slug else ""),
+    ):
+        if not name:
+            return f"the {what} has no letters or digits to name a file with"
+        if len(name) > MAX_NAME:
+            return (
+                f"the {what} makes a {kind} name of {len(name)} characters, more than the "
+                f"{MAX_NAME} a folder or file name may have; shorten it"
+            )
+    return None
+
+
+def _comment_text(text: str) -> str:
+    """Text for a YAML comment: no character that ends the line or that YAML refuses."""
+    return _YAML_RAW_REFUSED.sub(lambda m: f"\\u{ord(m.group()):04x}", printable(text))
+
+
 def sheet_text(sheet: ImportedSheet, source: str, schema_path: str | None) -> str:
     """The answer-sheet file for one imported row, with the schema line editors read."""
     lines = []
     if schema_path:
         lines.append(f"# yaml-language-server: $schema={schema_path}")
-    lines.append(f"# Imported by `cxmaturity import` from {Path(source).name}, row {sheet.row}.")
+    name = _comment_text(Path(source).name)
+    lines.append(f"# Imported by `cxmaturity import` from {name}, row {sheet.row}.")
     for name, value in sheet.data().items():
         if name == "answers":
             lines.append("answers:" if value else "answers: {}")
@@ -101,19 +127,12 @@ def plan_import(
     problems: list[Problem] = []
     planned: list[PlannedSheet] = []
     by_path: dict[Path, ImportedSheet] = {}
+    links: set[Path] = set()
     for sheet in survey.sheets:
         team_slug, name_slug = slugify(sheet.team), slugify(sheet.respondent)
-        if not team_slug or not name_slug:
-            what = "team" if not team_slug else "respondent"
-            problems.append(
-                CsvProblem(
-                    survey.path,
-                    sheet.row,
-                    0,
-                    "",
-                    f"the {what} has no letters or digits to name a file with",
-                )
-            )
+        naming = _naming_problem(team_slug, name_slug)
+        if naming is not None:
+            problems.append(CsvProblem(survey.path, sheet.row, 0, "", naming))
             continue
         path = folder / team_slug / f"{name_slug}.yml"
         shown = _shown_path(shown_root, path.relative_to(project))
@@ -130,6 +149,13 @@ def plan_import(
             )
             continue
         by_path[path] = sheet
+        link = linked_folder(project, path.parent)
+        if link is not None:
+            if link not in links:
+                links.add(link)
+                shown_link = _shown_path(shown_root, link.relative_to(project))
+                problems.append(Problem(shown_link, 0, 0, "", LINKED_FOLDER))
+            continue
         exists = path.exists() or path.is_symlink()
         if exists and (not force or not path.is_file() or path.is_symlink()):
             problems.append(
@@ -184,6 +210,7 @@ def _respondent_clashes(
             existing in replaced
             or existing.name.startswith(".")
             or existing.suffix not in (".yml", ".yaml")
+            or existing.is_symlink()
             or not existing.is_file()
         ):
             continue

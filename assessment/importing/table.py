@@ -7,7 +7,7 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import Problem
+from ..problems import Problem, printable
 from .text import HEADER_SHOWN, cut, normalize
 
 MAX_CSV_BYTES = 50 * 1024 * 1024
@@ -25,12 +25,13 @@ class CsvProblem(Problem):
     """
 
     def __str__(self) -> str:
-        place = self.path
+        place = printable(self.path)
         if self.line:
             place += f":row {self.line}"
         if self.key:
-            place += f', column "{self.key}"' if self.line else f': column "{self.key}"'
-        return f"{place}: {self.message}"
+            key = printable(self.key)
+            place += f', column "{key}"' if self.line else f': column "{key}"'
+        return f"{place}: {printable(self.message)}"
 
 
 @dataclass(frozen=True)
