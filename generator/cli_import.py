@@ -160,20 +160,24 @@ def _print_summary(
         elif column is not None:
             matched += f'; {kind} from "{printable(column.header)}"'
     click.echo(matched + ".")
-    tool_column = "the survey tool's own column"
+    from assessment.importing.columns import TOOL_COLUMN
+    from assessment.importing.survey import UNEXPECTED_LISTED
+
+    unexpected = survey.unexpected_columns
     tool = [
         printable(c.header) or "(blank)"
         for c in survey.ignored_columns
-        if c.target.reason == tool_column
+        if c.target.reason == TOOL_COLUMN
     ]
-    others = [c for c in survey.ignored_columns if c.target.reason != tool_column]
-    if others:
+    if unexpected:
         click.echo("Columns ignored:")
-        for column in others:
+        for column in unexpected[:UNEXPECTED_LISTED]:
             why = column.target.reason or (
                 f"closest question: {column.closest}" if column.closest else "no question is close"
             )
             click.echo(f'  "{printable(column.header)}" ({why})')
+        if len(unexpected) > UNEXPECTED_LISTED:
+            click.echo(f"  … and {len(unexpected) - UNEXPECTED_LISTED:,} more")
     if tool:
         click.echo("The survey tool's own columns were ignored: " + ", ".join(tool) + ".")
     if survey.skipped_rows:

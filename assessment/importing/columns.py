@@ -12,8 +12,13 @@ from ..model import Bank, Question
 from ..problems import Problem
 from .mapping import ColumnKind, SurveyMapping, Target
 from .table import Column, CsvProblem, Table
-from .text import fold, normalize, suggest, without_number
+from .text import MATCH_CHARS, fold, normalize, suggest, without_number
 from .values import option_of
+
+CLOSE_RATIO = 0.4
+"""How alike (difflib's ratio) a header and a question must be to name it as the closest."""
+COMPARED = 5
+"""Questions compared in full with a header: those whose cheap upper bound is highest."""
 
 # Header names are compared normalised: lower case, punctuation and spacing folded.
 _TEAM_HEADERS = frozenset(
@@ -103,6 +108,7 @@ _USUAL_HEADERS: tuple[tuple[ColumnKind, frozenset[str]], ...] = (
     ("email", _EMAIL_HEADERS),
 )
 USUAL_HEADER = "recognised by its header"
+TOOL_COLUMN = "the survey tool's own column"
 _NOTE_WORDS = r"(?:note|notes|comment|comments)"
 
 
@@ -115,6 +121,9 @@ class QuestionIndex:
     texts: Mapping[str, list[str]]
     """Normalised question text → keys."""
     options: Mapping[str, list[tuple[str, str]]]
+    matchers: tuple[tuple[str, difflib.SequenceMatcher[str]], ...] = ()
+    """(key, matcher holding the question's text or key) for the closest-question hint:
+    difflib caches what it learns about the second sequence, so each is prepared once."""
 
     @classmethod
     def of(cls, bank: Bank) -> QuestionIndex:
@@ -128,7 +137,12 @@ class QuestionIndex:
                 for option in question.scale.options:
                     for name in dict.fromkeys((normalize(option.label), normalize(option.id))):
                         options.setdefault(name, []).append((question.key, option.id))
-        return cls(exact, texts, options)
+        matchers = tuple(
+            (key, difflib.SequenceMatcher(None, "", candidate))
+            for key, question in bank.questions.items()
+            for candidate in (normalize(question.text)[:MATCH_CHARS], normalize(key))
+        )
+        return cls(exact, texts, options, matchers)
 
 
 def _question_by_text(text: str, bank: Bank, index: QuestionIndex) -> str | None:
@@ -144,19 +158,19 @@ def _question_by_text(text: str, bank: Bank, index: QuestionIndex) -> str | None
     normal = normalize(text)
     if not normal:
         return None
-    for candidate in (normal, without_number(normal)):
+    unnumbered = without_number(normal)
+    for candidate in (normal, unnumbered):
         keys = index.texts.get(candidate, [])
         if len(keys) == 1:
             return keys[0]
     # A header that adds to the question ("… (1 = never, 5 = always)"), or a long one cut short.
     found = {
-        key
+        keys[0]
         for question_text, keys in index.texts.items()
-        for key in keys
         if len(keys) == 1
         and (
-            without_number(normal).startswith(question_text + " ")
-            or (len(normal) >= 30 and question_text.startswith(without_number(normal)))
+            unnumbered.startswith(question_text + " ")
+            or (len(normal) >= 30 and question_text.startswith(unnumbered))
         )
     }
     return found.pop() if len(found) == 1 else None
@@ -199,7 +213,7 @@ def match_column(
             if title in names:
                 return Target(kind, reason=USUAL_HEADER)
         if title in _TOOL_HEADERS:
-            return Target("ignored", reason="the survey tool's own column")
+            return Target("ignored", reason=TOOL_COLUMN)
     note = _note_question(column.header, bank, index)
     if note is not None:
         return Target("note", note)
@@ -272,17 +286,29 @@ class MatchedColumn:
     """For an ignored column: the closest question key, if any is close."""
 
 
-def closest(column: Column, bank: Bank) -> str | None:
-    text = normalize(column.sub or column.title)
+def closest(column: Column, index: QuestionIndex) -> str | None:
+    """The question whose text or key is most like the column's header, if one is close.
+
+    Only the first :data:`MATCH_CHARS` characters count, and difflib's full comparison is
+    made only with the few questions its cheap upper bound ranks first, so the cost of a
+    header is bounded whatever its length or text.
+    """
+    text = normalize(column.sub or column.title)[:MATCH_CHARS]
     if not text:
         return None
-    best, best_ratio = None, 0.0
-    for key, question in bank.questions.items():
-        for candidate in (normalize(question.text), normalize(key)):
-            ratio = difflib.SequenceMatcher(None, text, candidate).ratio()
-            if ratio > best_ratio:
-                best, best_ratio = key, ratio
-    return best if best_ratio >= 0.4 else None
+    ranked = []
+    for position, (key, matcher) in enumerate(index.matchers):
+        matcher.set_seq1(text)
+        bound = matcher.quick_ratio()
+        if bound >= CLOSE_RATIO:
+            ranked.append((-bound, position, key, matcher))
+    best, best_ratio = None, CLOSE_RATIO
+    for _, _, key, matcher in sorted(ranked)[:COMPARED]:
+        matcher.set_seq1(text)
+        ratio = matcher.ratio()
+        if ratio > best_ratio or (best is None and ratio == best_ratio):
+            best, best_ratio = key, ratio
+    return best
 
 
 def column_problems(

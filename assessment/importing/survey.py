@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -12,6 +12,7 @@ from slugify import slugify
 from ..model import Bank
 from ..problems import InputError, Problem
 from .columns import (
+    TOOL_COLUMN,
     MatchedColumn,
     QuestionIndex,
     closest,
@@ -19,14 +20,17 @@ from .columns import (
     match_column,
     resolve_options,
 )
-from .mapping import IDENTITY_KINDS, SurveyMapping
-from .table import CsvProblem, read_table
+from .mapping import IDENTITY_KINDS, SurveyMapping, Target
+from .table import Column, CsvProblem, read_table
 from .text import cut
-from .values import read_row
+from .values import RowReader
 
 MAX_PROBLEMS = 100
 """Problems listed before the rest are only counted: a wrong file fails on every row."""
 RESPONDENT_PREFIX = "respondent-"
+UNEXPECTED_LISTED = 20
+"""Ignored columns listed (each with its closest question) before the rest are counted:
+a file with thousands of unknown columns costs no more matching than one with twenty."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,11 @@ class SurveyImport:
     def ignored_columns(self) -> tuple[MatchedColumn, ...]:
         return tuple(c for c in self.columns if c.target.kind == "ignored")
 
+    @property
+    def unexpected_columns(self) -> tuple[MatchedColumn, ...]:
+        """Ignored columns other than the survey tool's own: the ones worth a word."""
+        return tuple(c for c in self.ignored_columns if c.target.reason != TOOL_COLUMN)
+
 
 def read_survey(
     path: Path | str,
@@ -102,18 +111,14 @@ def read_survey(
     resolve_options(table.columns, targets, bank, index)
     team = team or (mapping.team if mapping else None)
     problems += column_problems(table, targets, bank, mapping, shown, team)
-    matched = tuple(
-        MatchedColumn(
-            c.header, t, closest(c, bank) if t.kind == "ignored" and not t.reason else None
-        )
-        for c, t in zip(table.columns, targets, strict=True)
-    )
+    matched = _with_hints(table.columns, targets, index)
     if problems:
         raise InputError(problems)
     if not any(t.kind in ("question", "option") for t in targets):
         raise InputError(
             [CsvProblem(shown, 0, 0, "", "no column matches a question of the bank" + _hint(bank))]
         )
+    reader = RowReader(table.columns, targets, bank, mapping, shown)
     sheets: list[ImportedSheet] = []
     identities: dict[str, int] = {}
     skipped: list[int] = []
@@ -134,9 +139,7 @@ def read_survey(
             )
             continue
         cells = cells + ("",) * (len(table.columns) - len(cells))
-        sheet = read_row(
-            table, targets, bank, mapping, shown, row, cells, team, problems, keep_identity
-        )
+        sheet = reader.read(row, cells, team, problems, keep_identity)
         if sheet is None:
             number += 1
             continue
@@ -177,6 +180,23 @@ def read_survey(
         team,
         tuple(skipped),
     )
+
+
+def _with_hints(
+    columns: Sequence[Column], targets: Sequence[Target], index: QuestionIndex
+) -> tuple[MatchedColumn, ...]:
+    """Each column with what it holds; the first :data:`UNEXPECTED_LISTED` columns that
+    match nothing also with their closest question, if one is close."""
+    matched = []
+    unexpected = 0
+    for column, target in zip(columns, targets, strict=True):
+        hint = None
+        if target.kind == "ignored" and target.reason != TOOL_COLUMN:
+            unexpected += 1
+            if unexpected <= UNEXPECTED_LISTED and not target.reason:
+                hint = closest(column, index)
+        matched.append(MatchedColumn(column.header, target, hint))
+    return tuple(matched)
 
 
 def _hint(bank: Bank) -> str:

@@ -10,6 +10,9 @@ from pathlib import Path
 from ..problems import Problem, printable
 from .text import HEADER_SHOWN, cut, normalize
 
+SNIFF_CHARS = 4096
+"""What the standard library's dialect sniffer sees: its guess takes time quadratic in the
+length of a line, and the first rows are checked against it anyway."""
 MAX_CSV_BYTES = 50 * 1024 * 1024
 """Largest survey export read: 50 MB is about 100,000 responses to 50 questions."""
 _SUB_HEADERS = frozenset({"", "response", "open ended response"})
@@ -115,7 +118,7 @@ def choose_delimiter(text: str) -> str:
     splits the first rows into equally long records, most columns first."""
     sample = text[:65536]
     try:
-        sniffed: str | None = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+        sniffed: str | None = csv.Sniffer().sniff(sample[:SNIFF_CHARS], delimiters=",;\t").delimiter
     except csv.Error:
         sniffed = None
     candidates = [d for d in (sniffed, ",", ";", "\t") if d is not None]
@@ -137,6 +140,13 @@ def choose_delimiter(text: str) -> str:
         if best is None or score[:2] > best[:2]:
             best = score
     return best[2] if best else ","
+
+
+def _cell(text: str) -> str:
+    """A cell without surrounding space, its line breaks as ``\\n``."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.strip()
 
 
 def read_table(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
@@ -170,8 +180,7 @@ def read_table(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
     except csv.Error as error:
         return fail(f"cannot be read as CSV: {error}")
     numbered = [
-        (number, tuple(c.replace("\r\n", "\n").replace("\r", "\n").strip() for c in record))
-        for number, record in enumerate(records, start=1)
+        (number, tuple(map(_cell, record))) for number, record in enumerate(records, start=1)
     ]
     header = [c.lstrip("\ufeff") for c in numbered[0][1]]
     header_rows = 1

@@ -4,12 +4,18 @@ and punctuation, and messages show long headers cut short."""
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
 import unicodedata
 from collections.abc import Iterable
 
 HEADER_SHOWN = 40
 """Headers longer than this are cut with "…" in messages."""
+MATCH_CHARS = 100
+"""Only this many characters of a header or answer count for a "did you mean" or closest
+question: enough to tell questions apart, and it keeps fuzzy matching's cost bounded."""
+SUGGESTION_CANDIDATES = 1000
+"""At most this many names are compared for one "did you mean"."""
 
 
 def normalize(text: str) -> str:
@@ -34,9 +40,11 @@ def fold(text: str) -> str:
 
 
 def suggest(word: str, candidates: Iterable[str], quote: str = '"') -> str:
-    names = list(dict.fromkeys(candidates))
-    by_normal = {normalize(n): n for n in names}
-    matches = difflib.get_close_matches(normalize(word), list(by_normal), n=1, cutoff=0.6)
+    """`` (did you mean "x"?)`` for the candidate closest to ``word``, or nothing."""
+    names = itertools.islice(dict.fromkeys(candidates), SUGGESTION_CANDIDATES)
+    by_normal = {normalize(n)[:MATCH_CHARS]: n for n in names}
+    near = normalize(word)[:MATCH_CHARS]
+    matches = difflib.get_close_matches(near, list(by_normal), n=1, cutoff=0.6)
     if not matches:
         return ""
     return f" (did you mean {quote}{by_normal[matches[0]]}{quote}?)"

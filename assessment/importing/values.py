@@ -10,7 +10,7 @@ from ..answers import BadAnswer, answer_score
 from ..model import Bank, Option, Question
 from ..problems import Problem
 from .mapping import IDENTITY_KINDS, SurveyMapping, Target
-from .table import Column, CsvProblem, Table
+from .table import Column, CsvProblem
 from .text import fold, normalize, suggest
 
 _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "n. a."})
@@ -43,7 +43,7 @@ def _not_applicable(text: str) -> bool:
     return fold(text) in _NOT_APPLICABLE or normalize(text) in _NOT_APPLICABLE_WORDS
 
 
-class _BadCell(Exception):
+class BadCell(Exception):
     """A cell that cannot be read as an answer; the message is for people."""
 
 
@@ -77,7 +77,7 @@ def _single_answer(question: Question, text: str, mapping: SurveyMapping | None)
             if option is not None and normalize(label) == normalize(option.label):
                 return int(number_text)
             if option is not None:
-                raise _BadCell(
+                raise BadCell(
                     f'"{text}": {option.id} is "{option.label}" on scale {scale.name}, '
                     f'not "{label}"'
                 )
@@ -90,12 +90,12 @@ def _single_answer(question: Question, text: str, mapping: SurveyMapping | None)
     labels = [o.label for o in scale.options]
     hint = suggest(text, [*labels, *(o.id for o in scale.options if scale.kind != "points")])
     if hint:
-        raise _BadCell(f'"{text}" is not a label of scale {scale.name}{hint}')
+        raise BadCell(f'"{text}" is not a label of scale {scale.name}{hint}')
     if scale.kind == "points":
         allowed = f"{scale.values[0]} to {scale.values[-1]}, " + ", ".join(labels)
     else:
         allowed = ", ".join(labels)
-    raise _BadCell(f'"{text}" is not a label of scale {scale.name}; answer {allowed} or n/a')
+    raise BadCell(f'"{text}" is not a label of scale {scale.name}; answer {allowed} or n/a')
 
 
 def _multi_answer(question: Question, text: str, mapping: SurveyMapping | None) -> object:
@@ -115,7 +115,7 @@ def _multi_answer(question: Question, text: str, mapping: SurveyMapping | None) 
                 piece = pieces[start].strip()
                 if piece:
                     labels = [o.label for o in question.scale.options]
-                    raise _BadCell(
+                    raise BadCell(
                         f'"{piece}" is not an option of {question.key}'
                         + (suggest(piece, labels) or f"; options: {'; '.join(labels)}")
                     )
@@ -149,92 +149,145 @@ def _option_selected(option: Option, text: str) -> bool:
         return False
     if normal in _SELECTED or normal in (normalize(option.label), normalize(option.id)):
         return True
-    raise _BadCell(f'"{text}" in the column of option "{option.label}": expected it or blank')
+    raise BadCell(f'"{text}" in the column of option "{option.label}": expected it or blank')
 
 
-def read_row(
-    table: Table,
-    targets: Sequence[Target],
-    bank: Bank,
-    mapping: SurveyMapping | None,
-    shown: str,
-    row: int,
-    cells: Sequence[str],
-    team: str | None,
-    problems: list[Problem],
-    keep_identity: bool,
-) -> tuple[str | None, str, str | None, dict[str, object]] | None:
-    """One row as (respondent, team, role, answers), or ``None`` after adding its problems."""
-    before = len(problems)
-    answers: dict[str, object] = {}
-    options: dict[str, list[str]] = {}
-    notes: dict[str, tuple[str, Column]] = {}
-    identity: dict[str, list[str]] = {}
-    row_team, role = team, None
-    for column, target, text in zip(table.columns, targets, cells, strict=False):
-        kind = target.kind
+class RowReader:
+    """Reads a file's rows into answers.
 
-        def problem(message: str, column: Column = column) -> None:
-            problems.append(CsvProblem(shown, row, column.index + 1, column.shown, message))
+    Made once per file: which column holds what, and a memory of what each (question,
+    cell text) became, since a survey repeats the same few answers on every row and each
+    is converted and checked only once.
+    """
 
-        if kind == "team" and team is None:
-            if not text:
-                problem("the team is blank; every answer sheet needs a team")
-            row_team = text or None
-        elif kind == "role":
-            role = text or None
-        elif kind in IDENTITY_KINDS:
-            if text and normalize(text) != "anonymous":
-                identity.setdefault(kind, []).append(text)
-        elif kind == "note" and text:
-            notes[target.key] = (text, column)
-        elif kind == "option":
-            question = bank.questions[target.key]
-            option = question.scale.option(target.option)
-            assert option is not None
-            try:
-                if _option_selected(option, text):
-                    options.setdefault(target.key, []).append(option.id)
-            except _BadCell as bad:
-                problem(str(bad))
-        elif kind == "question" and text:
-            question = bank.questions[target.key]
-            try:
-                if question.scale.kind == "multi":
-                    value = _multi_answer(question, text, mapping)
-                else:
-                    value = _single_answer(question, text, mapping)
-                answer_score(question, value)
-            except (_BadCell, BadAnswer) as bad:
-                problem(str(bad))
-                continue
-            answers[target.key] = value
-    for key, chosen in options.items():
+    def __init__(
+        self,
+        columns: Sequence[Column],
+        targets: Sequence[Target],
+        bank: Bank,
+        mapping: SurveyMapping | None,
+        shown: str,
+    ) -> None:
+        self.bank = bank
+        self.mapping = mapping
+        self.shown = shown
+        order = {key: position for position, key in enumerate(bank.questions)}
+        pairs = list(zip(columns, targets, strict=True))
+        # In the bank's order, so that a row's answers come out in that order.
+        self.questions = sorted(
+            ((c, t.key) for c, t in pairs if t.kind == "question"), key=lambda p: order[p[1]]
+        )
+        self.options = [(c, t.key, t.option) for c, t in pairs if t.kind == "option"]
+        self.notes = [(c, t.key) for c, t in pairs if t.kind == "note"]
+        self.teams = [c for c, t in pairs if t.kind == "team"]
+        self.roles = [c for c, t in pairs if t.kind == "role"]
+        self.identity = [(c, t.kind) for c, t in pairs if t.kind in IDENTITY_KINDS]
+        self._answers: dict[tuple[str, str], tuple[object, str | None]] = {}
+        self._selected: dict[tuple[str, str, str], tuple[bool, str | None]] = {}
+
+    def _answer(self, key: str, text: str) -> tuple[object, str | None]:
+        question = self.bank.questions[key]
         try:
-            answer_score(bank.questions[key], chosen)
-        except BadAnswer as bad:
-            problems.append(CsvProblem(shown, row, 0, "", f"{key}: {bad}"))
-            continue
-        answers[key] = chosen
-    for key, (note, column) in notes.items():
-        if key not in answers:
-            problems.append(
-                CsvProblem(
-                    shown,
-                    row,
-                    column.index + 1,
-                    column.shown,
+            if question.scale.kind == "multi":
+                value = _multi_answer(question, text, self.mapping)
+            else:
+                value = _single_answer(question, text, self.mapping)
+            answer_score(question, value)
+        except (BadCell, BadAnswer) as bad:
+            return None, str(bad)
+        return value, None
+
+    def _selects(self, key: str, option_id: str, text: str) -> tuple[bool, str | None]:
+        option = self.bank.questions[key].scale.option(option_id)
+        assert option is not None
+        try:
+            return _option_selected(option, text), None
+        except BadCell as bad:
+            return False, str(bad)
+
+    def read(
+        self,
+        row: int,
+        cells: Sequence[str],
+        team: str | None,
+        problems: list[Problem],
+        keep_identity: bool,
+    ) -> tuple[str | None, str, str | None, dict[str, object]] | None:
+        """One row as (respondent, team, role, answers), or ``None`` after adding its
+        problems. ``team`` is every row's team, or ``None`` to read it from its column."""
+        before = len(problems)
+
+        def problem(column: Column | None, message: str) -> None:
+            if column is None:
+                problems.append(CsvProblem(self.shown, row, 0, "", message))
+            else:
+                problems.append(
+                    CsvProblem(self.shown, row, column.index + 1, column.shown, message)
+                )
+
+        answers: dict[str, object] = {}
+        known = self._answers
+        for column, key in self.questions:
+            text = cells[column.index]
+            if not text:
+                continue
+            found = known.get((key, text))
+            if found is None:
+                found = known[(key, text)] = self._answer(key, text)
+            value, message = found
+            if message is not None:
+                problem(column, message)
+            else:
+                answers[key] = value.copy() if isinstance(value, list) else value
+        if self.options:
+            chosen: dict[str, list[str]] = {}
+            for column, key, option_id in self.options:
+                text = cells[column.index]
+                selected = self._selected.get((key, option_id, text))
+                if selected is None:
+                    selected = self._selected[(key, option_id, text)] = self._selects(
+                        key, option_id, text
+                    )
+                if selected[1] is not None:
+                    problem(column, selected[1])
+                elif selected[0]:
+                    chosen.setdefault(key, []).append(option_id)
+            for key, ids in chosen.items():
+                try:
+                    answer_score(self.bank.questions[key], ids)
+                except BadAnswer as bad:
+                    problem(None, f"{key}: {bad}")
+                    continue
+                answers[key] = ids
+            answers = {key: answers[key] for key in self.bank.questions if key in answers}
+        notes = {key: (cells[c.index], c) for c, key in self.notes if cells[c.index]}
+        for key, (note, column) in notes.items():
+            if key not in answers:
+                problem(
+                    column,
                     f"a note on {key}, which is not answered; answer it (n/a if it does not "
                     "apply) or clear the note",
                 )
-            )
-            continue
-        answers[key] = {"answer": answers[key], "note": note}
-    if len(problems) > before or row_team is None:
-        return None
-    respondent = None
-    if keep_identity:
-        named = identity.get("respondent") or identity.get("name") or identity.get("email")
-        respondent = " ".join(named) if named else None
-    ordered = {key: answers[key] for key in bank.questions if key in answers}
-    return respondent, row_team, role, ordered
+                continue
+            answers[key] = {"answer": answers[key], "note": note}
+        row_team = team
+        if team is None:
+            for column in self.teams:
+                row_team = cells[column.index] or None
+                if row_team is None:
+                    problem(column, "the team is blank; every answer sheet needs a team")
+        role = None
+        for column in self.roles:
+            role = cells[column.index] or None
+        if len(problems) > before or row_team is None:
+            return None
+        respondent = None
+        if keep_identity:
+            identity: dict[str, list[str]] = {}
+            for column, kind in self.identity:
+                text = cells[column.index]
+                if text and normalize(text) != "anonymous":
+                    identity.setdefault(kind, []).append(text)
+            named = identity.get("respondent") or identity.get("name") or identity.get("email")
+            respondent = " ".join(named) if named else None
+        return respondent, row_team, role, answers
