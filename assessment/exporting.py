@@ -13,12 +13,11 @@ Both are pure functions returning text or data; nothing here writes a file.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from .cells import csv_text
 from .model import Bank, Option, Question, TuneUp
 
 CSV_PERSON_COLUMNS = ("respondent", "team", "role")
@@ -60,10 +59,8 @@ def csv_header(question: Question) -> str:
 
 def survey_csv(bank: Bank) -> str:
     """The bank as a CSV with a header row only: who answered, then one column per question."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*CSV_PERSON_COLUMNS, *(csv_header(q) for q in bank.questions.values())])
-    return buffer.getvalue()
+    header = [*CSV_PERSON_COLUMNS, *(csv_header(q) for q in bank.questions.values())]
+    return csv_text([header], line_end="\r\n")
 
 
 # The AWS Well-Architected custom lens ---------------------------------------------------------
