@@ -19,6 +19,7 @@ from .answer_folders import LINKED_FOLDER
 from .answers import BadAnswer, answer_score, build_sheet
 from .banks import build_bank, bundled_banks, bundled_path, load_bank, merge_banks
 from .formats import ProjectSpec
+from .logo import logo_problem
 from .model import PROJECT_FILE, Assessment, Bank, Round, Settings, Sheet
 from .problems import InputError, Problem, did_you_mean
 from .source import Document, Location, format_location, read_document
@@ -157,18 +158,8 @@ def _settings(
                 )
             )
     logo = spec.branding.logo
-    if logo is not None:
-        logo_path = root / logo
-        if not logo_path.resolve().is_relative_to(root.resolve()):
-            problems.append(
-                document.problem(("branding", "logo"), "the logo must be inside the project")
-            )
-        elif not logo_path.is_file():
-            problems.append(
-                document.problem(
-                    ("branding", "logo"), f"logo file not found: {_join(display, logo)}"
-                )
-            )
+    if logo is not None and (problem := logo_problem(root, logo, _join(display, logo))):
+        problems.append(document.problem(("branding", "logo"), problem))
     roles = spec.roles
     return Settings(
         client=spec.client,
