@@ -11,13 +11,14 @@ import importlib
 import json
 import os
 import string
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from assessment import __version__
-from assessment.problems import InputError
+from assessment.problems import InputError, Problem
 
 from .engine import ENGINES, BuildError, OutputRefused, WarmEngine
 from .files import write_atomic
@@ -73,8 +74,9 @@ class _Commands(click.Group):
         except InputError as error:
             for problem in error.problems:
                 click.echo(str(problem), err=True)
-            count = len(error.problems)
-            files = len({p.path for p in error.problems})
+            errors = [p for p in error.problems if not p.warning]
+            count = len(errors)
+            files = len({p.path for p in errors})
             click.echo(
                 f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}",
                 err=True,
@@ -84,6 +86,12 @@ class _Commands(click.Group):
 
 def _fail(message: str) -> NoReturn:
     raise UserError(message)
+
+
+def _warn(warnings: Iterable[Problem]) -> None:
+    """Print what is worth knowing but did not stop the run, one line each."""
+    for warning in warnings:
+        click.echo(str(warning), err=True)
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -199,6 +207,7 @@ def validate(project: str) -> None:
     from .terminal import validate_summary
 
     assessment = load_assessment(project)
+    _warn(assessment.warnings)
     click.echo(validate_summary(assessment, project))
 
 
@@ -232,6 +241,7 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
     from .terminal import score_table
 
     assessment = load_assessment(project)
+    _warn(assessment.warnings)
     known = [r.id for r in assessment.rounds]
     if round_id is not None and round_id not in known:
         _fail(f"unknown round '{round_id}'; rounds are: {', '.join(known)}")
@@ -345,6 +355,7 @@ def build(
         _fail(str(error))
     except BuildError as error:
         raise click.ClickException(str(error)) from None
+    _warn(report.warnings)
     what = "MkDocs project" if docs_only else "site"
     click.echo(
         f"Built the {what}: {report.pages} pages, {report.charts} charts "

@@ -56,6 +56,7 @@ class BuildReport:
     charts: int
     charts_rendered: int
     engine: str | None
+    warnings: tuple[Problem, ...] = ()
 
 
 # Charts, rendered once per distinct content ------------------------------------------------
@@ -340,4 +341,11 @@ def _build(
         swap_in(work / "result", target)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildReport(target, pages, len(charts), rendered, None if docs_only else engine)
+    return BuildReport(
+        target,
+        pages,
+        len(charts),
+        rendered,
+        None if docs_only else engine,
+        assessment.warnings,
+    )
