@@ -44,12 +44,14 @@ class ExportError(ValueError):
 def allowed_answers(question: Question) -> str:
     """A question's allowed answers as a survey states them: labels people can type."""
     scale = question.scale
+    unscored = " · n/a · don't know" if question.dont_know else " · n/a"
     if scale.kind == "points":
-        return " · ".join(f"{o.id} {o.label}" for o in scale.options) + " · n/a"
+        return " · ".join(f"{o.id} {o.label}" for o in scale.options) + unscored
     labels = " · ".join(o.label for o in scale.options)
     if scale.kind == "choices":
-        return f"{labels} · n/a"
-    return f'select all that apply, separated by ";": {labels} (or n/a)'
+        return labels + unscored
+    unscored = "or n/a, or don't know" if question.dont_know else "or n/a"
+    return f'select all that apply, separated by ";": {labels} ({unscored})'
 
 
 def csv_header(question: Question) -> str:

@@ -17,7 +17,7 @@ from assessment.loading import answer_score, bundled_banks, load_assessment, loa
 from assessment.problems import InputError
 from generator.cli import cli
 
-from .conftest import ROOT, WriteProject
+from .conftest import MINI_BANK, ROOT, WriteProject
 
 SURVEYS = ROOT / "tests" / "fixtures" / "surveys"
 CX_CORE = load_bank(bundled_banks()["cx-core"])
@@ -499,6 +499,11 @@ ANSWERS = [
     ("beta.three", "E-mail;Chat;", ["email", "chat"]),
     ("beta.three", "email; chat", ["email", "chat"]),
     ("beta.three", "n/a", "n/a"),
+    ("alpha.one", "Don't know", "dont-know"),
+    ("alpha.one", "I don’t know", "dont-know"),
+    ("alpha.two", "?", "dont-know"),
+    ("alpha.two", "dont-know", "dont-know"),
+    ("beta.three", "Do not know", "dont-know"),
 ]
 
 
@@ -534,6 +539,19 @@ dimensions:
           - {id: b-, label: Option b-}
           - {id: na-, label: Option na-}
 """
+
+
+def test_dont_know_where_the_bank_does_not_take_it(
+    write_project: WriteProject, tmp_path: Path
+) -> None:
+    bank = MINI_BANK.replace(
+        "        scale: yes-no\n", "        scale: yes-no\n        dont_know: false\n"
+    )
+    write_project({"bank.yml": bank})
+    assert problems("Team,alpha.two\nA,Don't know\n", tmp_path) == [
+        'survey.csv:row 2, column "alpha.two": this question does not take "don\'t know": '
+        "the bank expects everyone to be able to answer it"
+    ]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import re
 from collections.abc import Sequence
 
 from ..answers import BadAnswer, answer_score
-from ..model import Bank, Option, Question
+from ..model import DONT_KNOW, Bank, Option, Question, is_dont_know
 from ..problems import Problem
 from .mapping import IDENTITY_KINDS, SurveyMapping, Target
 from .table import Column, CsvProblem
@@ -17,6 +17,9 @@ _NOT_APPLICABLE = frozenset({"n/a", "na", "n.a.", "n. a."})
 """Written as the YAML loader reads them (any case) …"""
 _NOT_APPLICABLE_WORDS = frozenset({"not applicable", "does not apply", "doesn t apply"})
 """… or as survey options say it (compared normalised)."""
+_DONT_KNOW_WORDS = frozenset({"don t know", "dont know", "i don t know", "do not know"})
+"""… "don't know" as survey options say it (compared normalised; the loader's own forms,
+such as ``dont-know`` and ``?``, are read as it reads them)."""
 _SELECTED = frozenset({"1", "x", "yes", "true", "selected", "checked"})
 _NOT_SELECTED = frozenset({"0", "no", "false"})
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
@@ -41,6 +44,19 @@ def option_of(question: Question, text: str, *, loose: bool = True) -> Option | 
 
 def _not_applicable(text: str) -> bool:
     return fold(text) in _NOT_APPLICABLE or normalize(text) in _NOT_APPLICABLE_WORDS
+
+
+def _unscored(question: Question, text: str, mapping: SurveyMapping | None) -> str | None:
+    """``n/a`` or ``dont-know`` when a cell says so (as the YAML loader reads them, as
+    survey options say it, or as the mapping file translates it), else ``None``."""
+    if _not_applicable(text):
+        return "n/a"
+    if is_dont_know(text) or normalize(text) in _DONT_KNOW_WORDS:
+        return DONT_KNOW
+    mapped = _mapped(question, text, mapping)
+    if mapped == "n/a" or is_dont_know(mapped):
+        return DONT_KNOW if is_dont_know(mapped) else "n/a"
+    return None
 
 
 class BadCell(Exception):
@@ -82,8 +98,9 @@ def _single_answer(question: Question, text: str, mapping: SurveyMapping | None)
                     f'not "{label}"'
                 )
     option = option_of(question, text, loose=False)
-    if option is None and _not_applicable(text):
-        return "n/a"
+    unscored = _unscored(question, text, mapping) if option is None else None
+    if unscored is not None:
+        return unscored
     option = option or option_of(question, text)
     if option is not None:
         return int(option.id) if scale.kind == "points" else option.id
@@ -103,8 +120,9 @@ def _multi_answer(question: Question, text: str, mapping: SurveyMapping | None) 
     (Google Forms). Labels may contain commas themselves, so the longest label that fits
     wins."""
     whole = option_of(question, text, loose=False)
-    if whole is None and (_not_applicable(text) or _mapped(question, text, mapping) == "n/a"):
-        return "n/a"
+    unscored = _unscored(question, text, mapping) if whole is None else None
+    if unscored is not None:
+        return unscored
     chosen: list[str] = []
     for part in (p for p in text.split(";") if p.strip()):
         pieces = part.split(",")
