@@ -15,6 +15,7 @@ from .answers import BadAnswer, answer_score, build_sheet
 from .banks import build_bank, bundled_banks, bundled_path, load_bank, merge_banks
 from .formats import ProjectSpec
 from .logo import logo_problem
+from .markup import ImageFolder
 from .model import PROJECT_FILE, Assessment, Bank, Round, Settings, Thresholds
 from .names import folded, merge_names
 from .problems import InputError, Problem, did_you_mean
@@ -90,7 +91,7 @@ def _load_banks(
             problems.append(document.problem(at, f"bank file not found: {shown}"))
             continue
         try:
-            bank = load_bank(path, shown)
+            bank = load_bank(path, shown, ImageFolder(root, display))
         except InputError as error:
             problems += error.problems
             continue
