@@ -26,9 +26,10 @@ def write_together(files: Mapping[Path, bytes], within: Path) -> None:
 
     Each file is written first into a temporary folder inside ``within`` (so on the same
     disk), then missing folders are made and the files renamed into place. On any
-    ``OSError`` (a full disk, a name the file system refuses) the files moved so far are
-    removed, the ones they replaced put back, the new folders removed, and the error is
-    raised again. Every path must be inside ``within``.
+    failure (an ``OSError`` such as a full disk or a name the file system refuses, or an
+    interruption) the files moved so far are removed, the ones they replaced put back, the
+    new folders removed, and the error is raised again. Every path must be inside
+    ``within``.
     """
     staging = Path(tempfile.mkdtemp(prefix=".cxmaturity-writing-", dir=within))
     created: list[Path] = []
@@ -52,7 +53,7 @@ def write_together(files: Mapping[Path, bytes], within: Path) -> None:
                 kept.append((path, copy))
             os.replace(temporary, path)
             moved.append(path)
-    except OSError:
+    except BaseException:  # a full disk, and Ctrl-C too: nothing half done stays
         _undo(moved, kept, created)
         raise
     finally:
