@@ -67,9 +67,10 @@ class _Lines:
 
 def unknown_columns(bank: Bank, rng: random.Random, count: int, words: int) -> str:
     """A team, the first question and ``count`` headers of ``words`` random words."""
-    first = next(iter(bank.questions))
-    header = ["Team", first, *(_words(rng, words) for _ in range(count))]
-    rows = [[rng.choice(TEAMS), "3", *([""] * count)] for _ in range(20)]
+    first = next(iter(bank.questions.values()))
+    header = ["Team", first.key, *(_words(rng, words) for _ in range(count))]
+    answer = first.scale.options[0].id
+    rows = [[rng.choice(TEAMS), answer, *([""] * count)] for _ in range(20)]
     return _table(header, rows)
 
 

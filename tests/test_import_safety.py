@@ -18,9 +18,9 @@ from assessment.loading import load_assessment
 from generator.cli import cli
 
 from .conftest import ROOT, WriteProject
+from .test_import import CX_FILES
 
 SURVEYS = ROOT / "tests" / "fixtures" / "surveys"
-CX_PROJECT = "client: Test Co\nbank: cx-core\nrounds: [2026-q4]\n"
 LINKED = "is a link to a folder; answer folders must be real folders (not followed)"
 
 
@@ -57,7 +57,7 @@ def write_csv(folder: Path, text: str, name: str = "s.csv") -> Path:
 def test_import_never_writes_through_a_linked_folder(
     link: str, write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = write_project({"assessment.yml": CX_PROJECT})
+    project = write_project(CX_FILES)
     outside = tmp_path / "outside"
     outside.mkdir()
     (project / link).parent.mkdir(parents=True, exist_ok=True)
@@ -77,7 +77,7 @@ def test_import_never_writes_through_a_linked_folder(
 def test_a_link_inside_the_project_is_refused_too(
     write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = write_project({"assessment.yml": CX_PROJECT, "answers/2026-q4/real/.keep": ""})
+    project = write_project(CX_FILES | {"answers/2026-q4/real/.keep": ""})
     (project / "answers/2026-q4/stores").symlink_to("real", target_is_directory=True)
     monkeypatch.chdir(tmp_path)
     result = run("import", SURVEYS / "google-forms.csv", "proj", "--round", "2026-q4")
