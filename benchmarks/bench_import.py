@@ -16,7 +16,8 @@ go). The cases:
 The target line checks that reading each file takes under 5 s of processor time (the
 wall-clock time is shown too; on a busy machine it is the larger).
 
-Run from the project root: ``python benchmarks/bench_import.py [--repeat K] [--only NAME]``.
+Run from the project root:
+``python benchmarks/bench_import.py [--repeat K] [--only NAME] [--bank FILE]``.
 """
 
 from __future__ import annotations
@@ -108,8 +109,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--only", help="run only the case whose name contains this")
+    parser.add_argument("--bank", type=Path, help="a bank file (default: the bundled cx-core)")
     args = parser.parse_args()
-    bank = load_bank(bundled_banks()["cx-core"])
+    bank = load_bank(args.bank or bundled_banks()["cx-core"])
     rng = random.Random(SEED)
     cases = {
         "5,000 unknown columns": lambda: unknown_columns(bank, rng, 5000, 3),
@@ -117,7 +119,10 @@ def main() -> int:
         "crafted 64 KB line": crafted_line,
         "50,000 rows": lambda: many_rows(bank, rng, 50_000),
     }
-    print(f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f}")
+    print(
+        f"Python {platform.python_version()}, load average {os.getloadavg()[0]:.2f}, "
+        f"bank {bank.id} {bank.version} ({len(bank.questions)} questions)"
+    )
     print()
     print("| case | file | read_survey (s) | CPU (s) | outcome | plan_import (s) | CPU (s) |")
     print("| --- | ---: | ---: | ---: | --- | ---: | ---: |")

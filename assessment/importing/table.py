@@ -179,8 +179,9 @@ def read_table(path: Path, display: str) -> tuple[Table | None, list[Problem]]:
         records = read_records(text, delimiter)
     except csv.Error as error:
         return fail(f"cannot be read as CSV: {error}")
+    clean = _cell if "\r" in text else str.strip  # most files have no \r left in a cell
     numbered = [
-        (number, tuple(map(_cell, record))) for number, record in enumerate(records, start=1)
+        (number, tuple(map(clean, record))) for number, record in enumerate(records, start=1)
     ]
     header = [c.lstrip("\ufeff") for c in numbered[0][1]]
     header_rows = 1

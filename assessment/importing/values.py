@@ -192,15 +192,19 @@ class RowReader:
         order = {key: position for position, key in enumerate(bank.questions)}
         pairs = list(zip(columns, targets, strict=True))
         # In the bank's order, so that a row's answers come out in that order.
-        self.questions = sorted(
-            ((c, t.key) for c, t in pairs if t.kind == "question"), key=lambda p: order[p[1]]
-        )
+        self.questions: list[tuple[Column, str, bool, dict[str, tuple[object, str | None]]]]
+        self.questions = [
+            (column, key, bank.questions[key].scale.kind == "multi", {})
+            for column, key in sorted(
+                ((c, t.key) for c, t in pairs if t.kind == "question"), key=lambda p: order[p[1]]
+            )
+        ]
+        """(column, question key, multi?, cell text → (answer, problem)) per question column."""
         self.options = [(c, t.key, t.option) for c, t in pairs if t.kind == "option"]
         self.notes = [(c, t.key) for c, t in pairs if t.kind == "note"]
         self.teams = [c for c, t in pairs if t.kind == "team"]
         self.roles = [c for c, t in pairs if t.kind == "role"]
         self.identity = [(c, t.kind) for c, t in pairs if t.kind in IDENTITY_KINDS]
-        self._answers: dict[tuple[str, str], tuple[object, str | None]] = {}
         self._selected: dict[tuple[str, str, str], tuple[bool, str | None]] = {}
 
     def _answer(self, key: str, text: str) -> tuple[object, str | None]:
@@ -244,19 +248,18 @@ class RowReader:
                 )
 
         answers: dict[str, object] = {}
-        known = self._answers
-        for column, key in self.questions:
+        for column, key, multi, known in self.questions:
             text = cells[column.index]
             if not text:
                 continue
-            found = known.get((key, text))
+            found = known.get(text)
             if found is None:
-                found = known[(key, text)] = self._answer(key, text)
+                found = known[text] = self._answer(key, text)
             value, message = found
             if message is not None:
                 problem(column, message)
             else:
-                answers[key] = value.copy() if isinstance(value, list) else value
+                answers[key] = list(value) if multi and isinstance(value, list) else value
         if self.options:
             chosen: dict[str, list[str]] = {}
             for column, key, option_id in self.options:
