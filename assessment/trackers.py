@@ -17,14 +17,13 @@ Nothing here touches the network or a file; both return text.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
+from .cells import csv_text
 from .model import Assessment
 from .planning import PlanItem, TuneUpPlan
 from .scoring import Results
@@ -37,13 +36,6 @@ JIRA_SUMMARY_MAX = 255
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 GITHUB_LOGIN = re.compile(r"^@([A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})$")
 """An owner written as a GitHub login: ``@`` and up to 39 letters, digits or single hyphens."""
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def formula_safe(text: str) -> str:
-    """A text cell that no spreadsheet runs as a formula (OWASP: prefix a quote)."""
-    # Replaced by assessment.cells (issue 9) once it lands, so one rule guards every CSV.
-    return "'" + text if text.startswith(FORMULA_START) else text
 
 
 def open_items(assessment: Assessment, results: Results, plan: TuneUpPlan) -> Iterator[TrackedItem]:
@@ -94,10 +86,9 @@ def _source(item: PlanItem, assessment: Assessment, results: Results) -> str:
 
 
 def jira_csv(assessment: Assessment, results: Results, plan: TuneUpPlan) -> str:
-    """The open plan items as a CSV for Jira's importer (header row first)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(JIRA_COLUMNS)
+    """The open plan items as a CSV for Jira's importer (header row first); text cells a
+    spreadsheet would run as formulas get a ``'`` (:mod:`assessment.cells`)."""
+    rows: list[list[object]] = [list(JIRA_COLUMNS)]
     for tracked in open_items(assessment, results, plan):
         item, action = tracked.item, tracked.action
         lines = [f"{label}: {text}" for label, text in _facts(item, assessment, results)]
@@ -113,9 +104,9 @@ def jira_csv(assessment: Assessment, results: Results, plan: TuneUpPlan) -> str:
         summary = " ".join(item.title.split())[:JIRA_SUMMARY_MAX]
         owner = action.owner if action is not None and action.owner else ""
         due = jira_date(action.due) if action is not None and action.due else ""
-        cells = [summary, "\n".join(lines), owner, due, JIRA_PRIORITY[item.horizon]]
-        writer.writerow([formula_safe(c) for c in [*cells, item.dimension, item.horizon]])
-    return buffer.getvalue()
+        priority = JIRA_PRIORITY[item.horizon]
+        rows.append([summary, "\n".join(lines), owner, due, priority, item.dimension, item.horizon])
+    return csv_text(rows, line_end="\r\n")
 
 
 def _github_issue(tracked: TrackedItem, assessment: Assessment, results: Results) -> dict[str, Any]:

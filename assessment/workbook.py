@@ -29,11 +29,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from .cells import FORMULA_STARTS
 from .document import results_document
 from .model import Assessment
 from .planning import TuneUpPlan
 from .scoring import Results
-from .trackers import FORMULA_START
 from .tracking import round_day
 
 Kind = Literal["text", "int", "score", "share", "delta", "number", "date", "bool"]
@@ -249,7 +249,7 @@ def _plan(document: dict[str, Any]) -> tuple[list[Column], list[dict[str, Any]]]
 def _write_text(cell: Any, text: str) -> None:
     cell.value = text
     cell.data_type = "s"  # never a formula, whatever the text starts with
-    if text.startswith(FORMULA_START):
+    if text.startswith(FORMULA_STARTS):
         cell.quotePrefix = True  # and Excel keeps it text when someone edits the cell
 
 
