@@ -39,6 +39,8 @@ LAZY_COMMANDS = {
     "export": ".cli_import:export_command",
     "pdf": ".cli_pdf:pdf_command",
     "portfolio": ".cli_portfolio:portfolio_command",
+    "form": ".cli_form:form_command",
+    "collect": ".cli_form:collect_command",
 }
 SCHEMA_FOLDER = "schemas"
 SHEET_SCHEMA = "answer-sheet.schema.json"
