@@ -19,6 +19,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
 from markupsafe import Markup
@@ -31,6 +32,10 @@ from assessment.sheets import FACT_HINT, section_comment, sheet_title
 
 from .cli import SCHEMA_FOLDER, SHEET_SCHEMA
 from .resources import site_templates_dir
+from .text import without_controls
+
+if TYPE_CHECKING:
+    from .pages import ReportContext
 
 FORM_FOLDER = "form"
 FORM_TEMPLATE = "form.html.j2"
@@ -84,8 +89,9 @@ def _mixed(colour: str, towards: str, share: float) -> str:
     )
 
 
-def _readable_on(colour: str, grounds: tuple[str, ...], towards: str) -> str:
-    """``colour`` moved towards white or black just enough to be read on every ground."""
+def _shade(colour: str, grounds: tuple[str, ...], towards: str) -> tuple[float, str]:
+    """``colour`` moved towards ``towards`` (black or white) just enough to be read on every
+    ground, with how far it moved (0 to 1)."""
     from .pdf import contrast  # the report's one contrast rule (pdf imports site: not at the top)
 
     share = 0.0
@@ -93,25 +99,30 @@ def _readable_on(colour: str, grounds: tuple[str, ...], towards: str) -> str:
     while min(contrast(shade, ground) for ground in grounds) < TEXT_CONTRAST and share < 1:
         share = round(share + 0.05, 2)
         shade = _mixed(colour, towards, share)
-    return shade
+    return share, shade
 
 
 def form_colours(primary: str) -> dict[str, str]:
     """The branding as the form's stylesheet uses it, readable in both colour schemes.
 
-    ``brand`` fills the header band and the main button, with ``on-brand`` text (white or
-    near-black, whichever reads better); ``ink-light`` and ``ink-dark`` are the brand
-    colour darkened or lightened just enough for links, borders and focus rings.
+    ``brand`` fills the header band and the main button, under ``on-brand`` text: white on
+    a dark colour, ink on a light one; a colour on which neither reads well (teal,
+    orange...) is darkened or lightened, whichever changes it less. ``ink-light`` and
+    ``ink-dark`` are the colour darkened or lightened just enough for links, borders and
+    focus rings on each scheme's background.
     """
-    from .pdf import colour_hex, contrast
+    from .pdf import colour_hex
 
-    brand = colour_hex(primary)
-    on_brand = max((_WHITE, _INK), key=lambda text: contrast(brand, text))
+    colour = colour_hex(primary)
+    (_, band, text) = min(
+        (*_shade(colour, (text,), towards), text)
+        for text, towards in ((_WHITE, "#000000"), (_INK, "#ffffff"))
+    )
     return {
-        "brand": brand,
-        "on-brand": on_brand,
-        "ink-light": _readable_on(brand, LIGHT_GROUNDS, "#000000"),
-        "ink-dark": _readable_on(brand, DARK_GROUNDS, "#ffffff"),
+        "brand": band,
+        "on-brand": text,
+        "ink-light": _shade(colour, LIGHT_GROUNDS, "#000000")[1],
+        "ink-dark": _shade(colour, DARK_GROUNDS, "#ffffff")[1],
     }
 
 
@@ -133,8 +144,7 @@ def logo_data_uri(path: Path) -> tuple[str | None, str | None]:
         return None, "is not a PNG, JPEG or GIF image; only those are put in the form"
     if len(content) > MAX_LOGO_BYTES:
         return None, (
-            f"is {len(content) // 1000} KB; the form takes a logo of at most "
-            f"{MAX_LOGO_BYTES // 1000} KB"
+            f"is {len(content):,} bytes; the form takes a logo of at most {MAX_LOGO_BYTES:,}"
         )
     return f"data:{media};base64,{base64.b64encode(content).decode('ascii')}", None
 
@@ -274,11 +284,22 @@ def content_security_policy(script: str, style: str) -> str:
     )
 
 
+def _shown(value: object) -> object:
+    """Text as the page shows it: without control characters and bidi overrides (names
+    come from people), then HTML-escaped by the environment; our own markup passes."""
+    return (
+        value
+        if isinstance(value, Markup) or not isinstance(value, str)
+        else without_controls(value)
+    )
+
+
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(site_templates_dir() / FORM_FOLDER),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_shown,
         trim_blocks=True,
         lstrip_blocks=True,
     )
@@ -350,21 +371,21 @@ def render_form(bank: Bank, settings: FormSettings, team: str = "") -> str:
     )
 
 
-def site_files(assessment: Assessment, round_id: str) -> dict[str, str]:
+def site_files(context: ReportContext) -> dict[str, str]:
     """The report site's "Answer the assessment" page and the form beside the downloads
     (none with ``report.form: false``)."""
+    from .pages import FORM_PAGE, FORM_TITLE, environment, template_values
+
+    assessment = context.assessment
     if not assessment.settings.form:
         return {}
-    from .pages import FORM_PAGE, FORM_TITLE, environment
-
-    bank = assessment.bank
-    settings = form_settings(assessment, round_id)
     page = (
         environment()
         .get_template(SITE_PAGE_TEMPLATE)
-        .render(bank=bank, settings=assessment.settings, form=Markup(SITE_FORM), title=FORM_TITLE)
+        .render(template_values(context), form=Markup(SITE_FORM), title=FORM_TITLE)
     )
+    settings = form_settings(assessment, context.results.current.id)
     return {
         f"docs/{FORM_PAGE}": page,
-        f"docs/{SITE_FORM}": render_form(bank, settings),
+        f"docs/{SITE_FORM}": render_form(assessment.bank, settings),
     }

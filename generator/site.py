@@ -201,7 +201,7 @@ def generate(
     context = ReportContext(assessment, results, plan, charts, notes, None, peers)
     for path, text in render_pages(context).items():
         files[f"docs/{path}"] = text.encode("utf-8")
-    for path, text in form_site_files(assessment, results.current.id).items():
+    for path, text in form_site_files(context).items():
         files[path] = text.encode("utf-8")
     for name, chart in charts.items():
         files[f"docs/assets/charts/{name}.svg"] = chart.svg.encode("utf-8")

@@ -452,6 +452,14 @@
     save();
   });
   form.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("#cx-errors a");
+    if (link) {
+      // Go to the field itself, not only its place on the page.
+      event.preventDefault();
+      var target = byId(link.getAttribute("href").slice(1));
+      (target.tagName === "FIELDSET" ? inputs(target)[0] : target).focus();
+      return;
+    }
     var button = event.target.closest && event.target.closest("button");
     if (!button) return;
     if (button.classList.contains("cx-clear")) {
