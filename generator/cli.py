@@ -249,7 +249,7 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
     if round_id is not None and round_id not in known:
         _fail(f"unknown round '{round_id}'; rounds are: {', '.join(known)}")
     results = score_assessment(assessment, round_id)
-    plan = make_plan(results, assessment.bank)
+    plan = make_plan(results, assessment.bank_of(assessment.round(round_id)))
     if output == "json":
         document = results_document(assessment, results, plan)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
