@@ -221,7 +221,7 @@ def load_form_settings(
 
 
 def form_settings(assessment: Assessment, round_id: str) -> FormSettings:
-    """The form's settings from a loaded assessment (the report site's form)."""
+    """The form's settings for ``round_id`` from a loaded assessment (the site's form)."""
     settings = assessment.settings
     logo = None
     if settings.logo:
@@ -384,7 +384,8 @@ def site_files(context: ReportContext) -> dict[str, str]:
         .get_template(SITE_PAGE_TEMPLATE)
         .render(template_values(context), form=Markup(SITE_FORM), title=FORM_TITLE)
     )
-    settings = form_settings(assessment, context.results.current.id)
+    # The form collects the round still being answered, the last, whichever the report shows.
+    settings = form_settings(assessment, assessment.rounds[-1].id)
     return {
         f"docs/{FORM_PAGE}": page,
         f"docs/{SITE_FORM}": render_form(assessment.bank, settings),
