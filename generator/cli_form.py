@@ -135,9 +135,10 @@ def collect_command(paths: tuple[Path, ...], round_id: str | None, force: bool) 
     """File the answer sheets people sent back under answers/<round>/<team>/.
 
     \b
-    Give the files, then the project folder (default: the current folder). Every sheet
-    is checked as validate checks it, against the round's bank and the project's teams;
-    when any is wrong, every problem is listed and nothing is filed. A sheet is named
+    Give the files, then the project folder (default: the current folder), which must
+    itself validate. Every sheet is checked as validate checks it, against the round's
+    bank and the project's teams; when any is wrong, every problem is listed and nothing
+    is filed. A sheet is named
     after its respondent (respondent-NNN when it names none); an existing file is never
     replaced without --force, and a sheet already filed is recognised and left alone.
     Examples:

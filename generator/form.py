@@ -319,8 +319,9 @@ def schema_line(round_id: str | None) -> str:
 
 
 def draft_key(bank: Bank, settings: FormSettings) -> str:
-    """Where the browser keeps the draft: one per bank version and round."""
-    return f"cxmaturity-form:{bank.id}:{bank.version}:{settings.round_id or ''}"
+    """Where the browser keeps the draft: one per bank version, round and client (one
+    browser may hold the forms of several clients: a consultant's)."""
+    return f"cxmaturity-form:{bank.id}:{bank.version}:{settings.round_id or ''}:{settings.client}"
 
 
 def render_form(bank: Bank, settings: FormSettings, team: str = "") -> str:

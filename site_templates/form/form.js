@@ -216,7 +216,8 @@
       } else if (Array.isArray(value)) {
         input.checked = !input.hasAttribute("data-only") && value.indexOf(input.value) >= 0;
       } else {
-        input.checked = value !== null && input.value === value && (!multi || input.hasAttribute("data-only"));
+        input.checked =
+          value !== null && input.value === value && (!multi || input.hasAttribute("data-only"));
       }
     });
   }
