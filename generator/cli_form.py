@@ -59,15 +59,17 @@ def form_command(project: str | None, out: Path | None, round_id: str | None, te
     from assessment.loading import bundled_banks, load_bank
     from assessment.model import PROJECT_FILE
 
+    from .bank_html import project_images
     from .form import FormSettings, checked_team, load_form_settings, render_form
 
     if project is None and not Path(PROJECT_FILE).exists():
         if round_id is not None:
             _fail("--round needs a project: there is no assessment.yml here")
         bank = load_bank(bundled_banks()["cx-core"])
-        settings, warnings = FormSettings(client=DEFAULT_CLIENT), list[str]()
+        settings, warnings, images = FormSettings(client=DEFAULT_CLIENT), list[str](), None
     else:
         bank, settings, warnings = load_form_settings(project or ".", round_id)
+        images = project_images(project or ".")
     team = checked_team(team, settings)
     if out is None:
         name = f"answer-form-{slugify(team)}.html" if slugify(team) else FORM_FILE
@@ -81,7 +83,7 @@ def form_command(project: str | None, out: Path | None, round_id: str | None, te
         )
     for warning in warnings:
         click.echo(f"warning: {warning}", err=True)
-    html = render_form(bank, settings, team).encode("utf-8")
+    html = render_form(bank, settings, team, images).encode("utf-8")
     try:
         write_atomic(out, html)
     except OSError as error:

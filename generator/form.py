@@ -13,6 +13,7 @@ what it needs from a project folder or from a loaded assessment.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import math
@@ -24,12 +25,14 @@ from typing import TYPE_CHECKING
 import jinja2
 from markupsafe import Markup
 
+from assessment.logo import image_kind, image_problem
 from assessment.model import PROJECT_FILE, Assessment, Bank
 from assessment.names import folded
 from assessment.problems import InputError, Problem, did_you_mean
 from assessment.sheet_files import DEFAULT_ROUND
 from assessment.sheets import FACT_HINT, section_comment, sheet_title
 
+from .bank_html import ImageSource, bank_html, project_images
 from .cli import SCHEMA_FOLDER, SHEET_SCHEMA
 from .resources import site_templates_dir
 from .text import without_controls
@@ -50,12 +53,8 @@ TEAM_MISSING = "Choose or type your team: your answers count for it."
 SECONDS_PER_QUESTION = 20
 MAX_LOGO_BYTES = 60_000
 """A larger logo is left out of the form: a form should stay small enough to e-mail."""
-RASTER_SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"GIF87a", "image/gif"),
-    (b"GIF89a", "image/gif"),
-)
+RASTER_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WebP": "image/webp"}
+"""The logos the form inlines, by :func:`assessment.logo.image_kind`, with their media type."""
 _WHITE = "#ffffff"
 _INK = "#1f2328"
 LIGHT_GROUNDS = ("#ffffff", "#f5f7f9")
@@ -130,23 +129,23 @@ def form_colours(primary: str) -> dict[str, str]:
 
 
 def logo_data_uri(path: Path) -> tuple[str | None, str | None]:
-    """The logo as a ``data:`` URI when it is a small PNG, JPEG or GIF; else why not.
+    """The logo as a ``data:`` URI when it is a small PNG, JPEG or WebP image; else why not.
 
-    Only raster images are inlined: an SVG can carry script and links, which the form's
-    policy would block anyway, and a large image would make the form heavy to e-mail.
+    The logo has passed :func:`assessment.logo.logo_problem` when the project loaded; the
+    form still inlines only raster images (an SVG is a document of its own), and only
+    small ones, so that the form stays light enough to e-mail.
     """
-    try:
-        content = path.read_bytes()
-    except OSError as error:
-        return None, f"cannot be read ({error.strerror})"
-    media = next((m for signature, m in RASTER_SIGNATURES if content.startswith(signature)), None)
-    if media is None:
-        return None, "is not a PNG, JPEG or GIF image; only those are put in the form"
+    problem = image_problem(path)
+    if problem is not None:
+        return None, problem
+    content = path.read_bytes()
+    kind = image_kind(content)
+    if kind not in RASTER_TYPES:
+        article = "an" if kind == "SVG" else "a"
+        return None, f"is {article} {kind} image (the form takes PNG, JPEG or WebP)"
     if len(content) > MAX_LOGO_BYTES:
-        return None, (
-            f"is {len(content):,} bytes; the form takes a logo of at most {MAX_LOGO_BYTES:,}"
-        )
-    return f"data:{media};base64,{base64.b64encode(content).decode('ascii')}", None
+        return None, f"is {len(content):,} bytes (the form takes at most {MAX_LOGO_BYTES:,})"
+    return f"data:{RASTER_TYPES[kind]};base64,{base64.b64encode(content).decode('ascii')}", None
 
 
 # Gathering the settings -------------------------------------------------------------------------
@@ -207,7 +206,7 @@ def load_form_settings(
     if settings.logo:
         logo, why = logo_data_uri(root / settings.logo)
         if why:
-            warnings.append(f"{root / settings.logo}: the logo {why}; the form has none")
+            warnings.append(f"{root / settings.logo}: left out of the form: the logo {why}")
     form = FormSettings(
         client=settings.client,
         primary=settings.primary,
@@ -253,16 +252,6 @@ def checked_team(team: str, settings: FormSettings) -> str:
 
 
 # The page ---------------------------------------------------------------------------------------
-
-
-def _bank_text(markdown: str) -> Markup:
-    """Bank Markdown on the form: its paragraphs as escaped text.
-
-    The site's Markdown sanitiser is not available here yet, so no markup is made from
-    bank text: emphasis and links show as written.
-    """
-    paragraphs = [" ".join(p.split()) for p in markdown.strip().split("\n\n")]
-    return Markup("").join(Markup("<p>{}</p>").format(p) for p in paragraphs if p)
 
 
 def _sha256(text: str) -> str:
@@ -324,8 +313,15 @@ def draft_key(bank: Bank, settings: FormSettings) -> str:
     return f"cxmaturity-form:{bank.id}:{bank.version}:{settings.round_id or ''}:{settings.client}"
 
 
-def render_form(bank: Bank, settings: FormSettings, team: str = "") -> str:
-    """The whole form as one HTML page; ``team`` is filled in (``--team``)."""
+def render_form(
+    bank: Bank, settings: FormSettings, team: str = "", images: ImageSource | None = None
+) -> str:
+    """The whole form as one HTML page; ``team`` is filled in (``--team``).
+
+    Bank Markdown is shown as the site shows it (:func:`generator.bank_html.bank_html`),
+    its images, from ``images``, inlined as ``data:`` URIs.
+    """
+    markdown = functools.partial(bank_html, images=images)
     colours = form_colours(settings.primary)
     variables = "".join(f"--{name}:{value};" for name, value in colours.items())
     style = f":root{{{variables}}}\n" + _inline(FORM_STYLE, "</style")
@@ -356,8 +352,8 @@ def render_form(bank: Bank, settings: FormSettings, team: str = "") -> str:
             questions=questions,
             minutes=minutes,
             any_dont_know=any(q.dont_know for q in questions),
-            description=_bank_text(bank.description),
-            markdown=_bank_text,
+            description=markdown(bank.description),
+            markdown=markdown,
             draft_key=draft_key(bank, settings),
             header=json.dumps(header, ensure_ascii=False),
             sections=sections,
@@ -389,5 +385,7 @@ def site_files(context: ReportContext) -> dict[str, str]:
     settings = form_settings(assessment, assessment.rounds[-1].id)
     return {
         f"docs/{FORM_PAGE}": page,
-        f"docs/{SITE_FORM}": render_form(assessment.bank, settings),
+        f"docs/{SITE_FORM}": render_form(
+            assessment.bank, settings, images=project_images(assessment.root)
+        ),
     }

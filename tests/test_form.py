@@ -19,6 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from assessment.loading import bundled_banks, load_bank
+from generator.bank_html import bank_html, project_images
 from generator.cli import cli
 from generator.form import (
     DARK_GROUNDS,
@@ -144,8 +145,10 @@ def test_the_policy_allows_the_pages_own_script_and_style_and_nothing_else(bundl
         "img-src data:; base-uri 'none'; form-action 'none'"
     )
     assert bundled.meta["generator"] == GENERATOR
-    # Links only within the page; no file, font or stylesheet fetched.
-    assert {url for _, _, url in bundled.urls if not url.startswith("#")} == set()
+    # Nothing is fetched: no script, style sheet, font or image but the page's own; the
+    # only links are within the page or those of the bank's text (followed if clicked).
+    assert [(tag, name) for tag, name, url in bundled.urls if name != "href"] == []
+    assert {tag for tag, name, _ in bundled.urls if name == "href"} == {"a"}
     assert "<link" not in bundled.html and "@import" not in style and "url(" not in style
     assert "fetch(" not in script and "XMLHttpRequest" not in script and "sendBeacon" not in script
 
@@ -254,18 +257,25 @@ def test_without_teams_the_team_is_typed_and_without_roles_the_role_too(
     assert page.options == {}
 
 
-def test_bank_markdown_shows_as_text_until_the_sanitiser_lands(write_project: WriteProject):
+def test_bank_markdown_is_shown_as_the_site_shows_it(write_project: WriteProject):
     from .conftest import MINI_BANK
 
+    help_text = "See **this** [page](https://example.com) and ![the map](map.png)"
     bank = MINI_BANK.replace(
         "        text: Question one?\n",
-        "        text: Question one?\n        help: 'See **this** [page](https://example.com)'\n",
+        f"        text: Question one?\n        help: '{help_text}'\n",
     )
-    root = write_project({"bank.yml": bank})
-    assert CliRunner().invoke(cli, ["form", str(root)]).exit_code == 0
-    page = FormHtml((root / "answer-form.html").read_text(encoding="utf-8"))
-    assert "See **this** [page](https://example.com)" in page.shown
-    assert [url for _, _, url in page.urls if not url.startswith("#")] == []
+    root = write_project({"bank.yml": bank, "map.png": png(2, 2)})
+    result = CliRunner().invoke(cli, ["form", str(root)])
+    assert result.exit_code == 0, result.output
+    html = (root / "answer-form.html").read_text(encoding="utf-8")
+    page = FormHtml(html)
+    assert bank_html(help_text, project_images(root)) in html  # the one sanitiser
+    assert "<strong>this</strong>" in html
+    assert ("a", "href", "https://example.com") in page.urls
+    # The image is in the page, as the policy's img-src data: allows.
+    image = "data:image/png;base64," + base64.b64encode(png(2, 2)).decode()
+    assert ("img", "src", image) in page.urls
 
 
 # The logo -----------------------------------------------------------------------------------------
@@ -303,11 +313,11 @@ def test_a_small_raster_logo_is_inlined_and_anything_else_is_left_out(
     page = FormHtml((root / "answer-form.html").read_text(encoding="utf-8"))
     assert ("img", "src", "data:image/png;base64," + base64.b64encode(logo).decode()) in page.urls
 
-    svg = '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    svg = '<svg xmlns="http://www.w3.org/2000/svg"><rect width="4" height="2"/></svg>'
     big = png(4, 2, noise=MAX_LOGO_BYTES + 256)
     for name, content, why in [
-        ("logo.svg", svg, "is not a PNG, JPEG or GIF image"),
-        ("logo.png", big, f"is {len(big):,} bytes; the form takes a logo of at most 60,000"),
+        ("logo.svg", svg, "is an SVG image (the form takes PNG, JPEG or WebP)"),
+        ("logo.png", big, f"is {len(big):,} bytes (the form takes at most 60,000)"),
     ]:
         files = {
             "assessment.yml": f"client: C\nbank: bank.yml\nbranding: {{logo: {name}}}\n",
@@ -316,7 +326,7 @@ def test_a_small_raster_logo_is_inlined_and_anything_else_is_left_out(
         root = write_project(files, name=name.replace(".", "-"))
         result = CliRunner().invoke(cli, ["form", str(root)])
         assert result.exit_code == 0, result.output
-        assert f"warning: {root / name}: the logo {why}" in result.output
+        assert f"warning: {root / name}: left out of the form: the logo {why}" in result.output
         html = (root / "answer-form.html").read_text(encoding="utf-8")
         assert "<img" not in html and "<script>alert" not in html
 
