@@ -103,19 +103,17 @@ def plan_answers(bank: Bank) -> list[Planned]:
     return planned
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("form") / "proj"
+def make_project(root: Path, bank: str = "cx-core") -> Path:
     (root / "answers").mkdir(parents=True)
     (root / "assessment.yml").write_text(
         textwrap.dedent(
-            """\
+            f"""\
             client: "Acme & <Sons>"
-            bank: cx-core
+            bank: {bank}
             rounds: [2026-q4]
             teams: [Support, Stores]
-            roles: {leadership: [Team lead], frontline: [Agent]}
-            branding: {primary: teal}
+            roles: {{leadership: [Team lead], frontline: [Agent]}}
+            branding: {{primary: teal}}
             """
         ),
         encoding="utf-8",
@@ -123,11 +121,20 @@ def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-@pytest.fixture(scope="module")
-def form_url(project: Path) -> str:
+def made_form(project: Path) -> str:
     result = CliRunner().invoke(cli, ["form", str(project)])
     assert result.exit_code == 0, result.output
     return (project / "answer-form.html").as_uri()
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_project(tmp_path_factory.mktemp("form") / "proj")
+
+
+@pytest.fixture(scope="module")
+def form_url(project: Path) -> str:
+    return made_form(project)
 
 
 @pytest.fixture(scope="module")
@@ -297,6 +304,29 @@ def test_a_sheet_answered_in_the_form_validates_and_scores_as_chosen(
     assert "earlier answers are back" in (page.text_content("#cx-status") or "")
     assert form.errors == []
     assert [url for url in form.requests if not url.startswith(("file:", "data:", "blob:"))] == []
+
+
+def test_a_bank_with_a_points_scale_round_trips_too(open_form: Any, tmp_path: Path):
+    """cx-core 1.0 (kept by the Acme example) answers on a 1-5 scale: numbers, not text."""
+    bank = tmp_path / "cx-core-1.0.yml"
+    shutil.copy(ACME / "banks" / "cx-core-1.0.yml", bank)
+    project = make_project(tmp_path / "old", bank="../cx-core-1.0.yml")
+    planned = plan_answers(load_project_bank(project))
+    assert any(p.question.scale.kind == "points" and isinstance(p.value, int) for p in planned)
+    form = open_form()
+    page = form.open(made_form(project))
+    form.answer(planned)
+    with page.expect_download() as started:
+        page.click("#cx-download")
+    sheet = tmp_path / started.value.suggested_filename
+    started.value.save_as(sheet)
+    collected = CliRunner().invoke(cli, ["collect", str(sheet), str(project)])
+    assert collected.exit_code == 0, collected.output
+    (loaded,) = load_assessment(project).rounds[-1].sheets
+    assert {key: (a.value, a.note) for key, a in loaded.answers.items()} == {
+        p.key: (p.value, p.note) for p in planned
+    }
+    assert form.errors == []
 
 
 def test_clear_my_answers_empties_the_form_and_the_draft(open_form: Any, form_url: str):
