@@ -363,10 +363,17 @@ def test_a_missing_team_stops_the_download_with_an_error_summary(open_form: Any,
         "Choose or type your team: your answers count for it."
     ]
     assert page.get_attribute("#cx-team", "aria-invalid") == "true"
+    assert page.locator("#cx-team-error").is_visible()
     summary.locator("a").click()
     assert page.evaluate("document.activeElement.id") == "cx-team"
     assert downloads == []
     assert severe(page, ALL_RULES) == []
+    page.keyboard.press("ArrowDown")  # the first team: the field is put right at once
+    assert page.get_attribute("#cx-team", "aria-invalid") is None
+    assert not page.locator("#cx-team-error").is_visible()
+    with page.expect_download():
+        page.click("#cx-download")
+    assert not summary.is_visible()
 
 
 # Keyboard, screen size, colours, speed ------------------------------------------------------------

@@ -281,7 +281,7 @@
   // The draft -----------------------------------------------------------------------------
   function save() {
     if (!storage) return;
-    var draft = { team: team.value, role: role ? role.value : "", name: respondent.value, answers: {} };
+    var draft = { team: team.value, role: role.value, name: respondent.value, answers: {} };
     fieldsets.forEach(function (fieldset) {
       var value = valueOf(fieldset);
       var note = noteOf(fieldset).value;
@@ -304,14 +304,16 @@
       draft = null; // an unreadable draft is ignored, never trusted
     }
     if (!draft || typeof draft !== "object") return false;
+    var restored = false;
     [
       [team, draft.team],
       [role, draft.role],
       [respondent, draft.name],
     ].forEach(function (pair) {
-      if (pair[0] && typeof pair[1] === "string" && pair[1]) {
+      if (typeof pair[1] === "string" && pair[1]) {
         pair[0].value = pair[1];
         if (pair[0].value !== pair[1]) pair[0].value = ""; // not one of the select's options
+        restored = restored || pair[0].value !== "";
       }
     });
     var answers = draft.answers || {};
@@ -323,8 +325,9 @@
         noteOf(fieldset).value = saved.note;
         noteOf(fieldset).closest("details").open = true;
       }
+      restored = restored || valueOf(fieldset) !== null || noteOf(fieldset).value !== "";
     });
-    return true;
+    return restored;
   }
 
   function say(message) {
@@ -422,7 +425,7 @@
       noteOf(fieldset).closest("details").open = false;
     });
     [team, role, respondent].forEach(function (field) {
-      if (field) field.value = "";
+      field.value = "";
     });
     if (storage) storage.removeItem(storageKey);
     showProblems([]);
@@ -448,7 +451,11 @@
     refresh();
     save();
   });
-  form.addEventListener("input", function () {
+  form.addEventListener("input", function (event) {
+    if (event.target === team && trimmed(team)) {
+      byId("cx-team-error").hidden = true; // put right: the summary stays until the next try
+      team.removeAttribute("aria-invalid");
+    }
     refresh();
     save();
   });
