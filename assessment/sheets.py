@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 
-from .model import DONT_KNOW, Bank, Question
+from .model import DONT_KNOW, Bank, Dimension, Question
 
 NA_HINT = "n/a"
 FACT_HINT = "A fact: answer it if you are the one accountable for it; otherwise leave it blank."
@@ -32,6 +32,17 @@ def _allowed(question: Question) -> str:
     )
 
 
+def sheet_title(bank: Bank) -> str:
+    """The comment line that names a sheet's bank (a bank title on one line)."""
+    return f"# Answer sheet: {' '.join(bank.title.split())} ({bank.id} {bank.version})"
+
+
+def section_comment(dimension: Dimension) -> str:
+    """The comment line that opens a dimension's answers in a sheet."""
+    title = " ".join(dimension.title.split())
+    return f"  # == {title} " + "=" * max(3, 70 - len(title))
+
+
 def answer_sheet_template(bank: Bank, schema_path: str | None, team: str = "") -> str:
     """Every question of the bank as a comment above an empty answer, grouped by dimension.
 
@@ -41,7 +52,7 @@ def answer_sheet_template(bank: Bank, schema_path: str | None, team: str = "") -
     if schema_path:
         lines.append(f"# yaml-language-server: $schema={schema_path}")
     lines += [
-        f"# Answer sheet: {bank.title} ({bank.id} {bank.version})",
+        sheet_title(bank),
         "# Answer each question with the number or id shown under it; write n/a where a",
         "# question does not apply to your team, dont-know where you cannot tell; leave",
         "# blank what you would rather not answer.",
@@ -53,7 +64,7 @@ def answer_sheet_template(bank: Bank, schema_path: str | None, team: str = "") -
         "answers:",
     ]
     for dimension in bank.dimensions:
-        lines += ["", f"  # == {dimension.title} " + "=" * max(3, 70 - len(dimension.title))]
+        lines += ["", section_comment(dimension)]
         for question in dimension.questions:
             lines += ["", *_comment(question.text, "  ")]
             if question.kind == "fact":

@@ -38,6 +38,8 @@ LAZY_COMMANDS = {
     "pdf": ".cli_pdf:pdf_command",
     "plan": ".cli_plan:plan_command",
     "portfolio": ".cli_portfolio:portfolio_command",
+    "form": ".cli_form:form_command",
+    "collect": ".cli_form:collect_command",
 }
 SCHEMA_FOLDER = "schemas"
 SHEET_SCHEMA = "answer-sheet.schema.json"

@@ -53,6 +53,9 @@ PEERS_PAGE = "peers.md"
 PEERS_TEMPLATE = "peers.md.j2"
 """Where the client stands among the other clients of a portfolio (only built by one)."""
 TOP_ITEMS = 5
+FORM_PAGE = "answer.md"
+FORM_TITLE = "Answer the assessment"
+"""The page that introduces the answer form (written by :mod:`generator.form`)."""
 _ID = re.compile(ID_PATTERN)
 
 
@@ -311,5 +314,6 @@ def nav(assessment: Assessment, peers: ClientBenchmark | None = None) -> list[An
         {"Progress": "progress.md"},
         {"Methodology": "methodology.md"},
         {"Question bank": "bank.md"},
+        *([{FORM_TITLE: FORM_PAGE}] if assessment.settings.form else []),
         {"Downloads": "downloads.md"},
     ]

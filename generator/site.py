@@ -37,6 +37,7 @@ from .chart_specs import Chart, spec_key
 from .engine import OutputRefused, WarmEngine, run_engine
 from .figures import ChartSpec, chart_specs
 from .files import write_atomic
+from .form import site_files as form_site_files
 from .pages import ReportContext, collect_notes, nav, render_pages
 from .resources import DEFAULT_OUT, base_config_path, cache_root, site_templates_dir
 from .text import as_theme_text
@@ -195,6 +196,8 @@ def generate(
     context = ReportContext(assessment, results, plan, charts, notes, None, peers)
     for path, text in render_pages(context).items():
         files[f"docs/{path}"] = text.encode("utf-8")
+    for path, text in form_site_files(context).items():
+        files[path] = text.encode("utf-8")
     for name, chart in charts.items():
         files[f"docs/assets/charts/{name}.svg"] = chart.svg.encode("utf-8")
     assets = site_templates_dir() / "assets"
