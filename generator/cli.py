@@ -1,8 +1,10 @@
 """The ``cxmaturity`` command: a thin layer over the ``assessment`` and ``generator`` APIs.
 
-Each command parses its options, calls one library function and prints. User errors
-become exit status 2 with ``path:line:column: key: message`` lines, in one place
-(:class:`_Commands`), never a traceback.
+Each command parses its options, calls one library function and prints. Failures become
+one line and an exit status in one place (:class:`_Commands`), never a traceback: 2 for
+mistakes in the input or the arguments (``path:line:column: key: message``), 1 when the
+system cannot do what was asked (a read-only folder, a full disk, a busy port, a failed
+engine), 130 for Ctrl-C and 143 for SIGTERM.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ import importlib
 import io
 import json
 import os
+import shutil
+import signal
 import string
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -33,6 +37,8 @@ if TYPE_CHECKING:
 # ours, and `--help` stays instant.
 
 USER_ERROR = 2
+INTERRUPTED = 128 + signal.SIGINT
+TERMINATED = 128 + signal.SIGTERM
 LAZY_COMMANDS = {
     "import": ".cli_import:import_command",
     "export": ".cli_import:export_command",
@@ -49,6 +55,25 @@ class UserError(click.ClickException):
     """A mistake in how the command was called or in the files it was given: exit 2."""
 
     exit_code = USER_ERROR
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs; exits 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def stop_status(stop: KeyboardInterrupt) -> int:
+    """The exit status of a command stopped by Ctrl-C (130) or SIGTERM (143)."""
+    return TERMINATED if isinstance(stop, Terminated) else INTERRUPTED
+
+
+def system_error(error: OSError) -> str:
+    """An error of the operating system as one line: the file, then what went wrong."""
+    what = error.strerror or str(error)
+    return f"{error.filename}: {what}" if error.filename else what
 
 
 class _Commands(click.Group):
@@ -82,10 +107,31 @@ class _Commands(click.Group):
                 err=True,
             )
             ctx.exit(USER_ERROR)
+        except KeyboardInterrupt as stop:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(stop_status(stop))
+        except OSError as error:
+            raise click.ClickException(system_error(error)) from None
 
 
 def _fail(message: str) -> NoReturn:
     raise UserError(message)
+
+
+def _write_project(directory: Path, bank: Bank, bank_id: str, client: str) -> None:
+    """The files of a new project: what ``init`` writes into a new or empty folder."""
+    from assessment.loading import bundled_path
+    from assessment.sheets import answer_sheet_template
+
+    values = {"client": json.dumps(client, ensure_ascii=False), "bank": bank_id}
+    for name in ("assessment.yml", "README.md"):
+        source = bundled_path("init", name).read_text(encoding="utf-8")
+        _write_new(directory / name, string.Template(source).safe_substitute(values))
+    (directory / "answers").mkdir(parents=True, exist_ok=True)
+    (directory / "answers" / ".gitkeep").touch()
+    _write_schemas(bank, directory / SCHEMA_FOLDER)
+    template = answer_sheet_template(bank, f"{SCHEMA_FOLDER}/{SHEET_SCHEMA}")
+    _write_new(directory / TEMPLATE_FILE, template)
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -133,24 +179,25 @@ def init(directory: Path, client: str, bank_id: str) -> None:
     Example:
       cxmaturity init acme --client "Acme Outdoor Co."
     """
-    from assessment.loading import bundled_banks, bundled_path, load_bank
-    from assessment.sheets import answer_sheet_template
+    from assessment.loading import bundled_banks, load_bank
 
     banks = bundled_banks()
     if bank_id not in banks:
         _fail(f"unknown bank '{bank_id}'; bundled banks: {', '.join(banks)}")
-    if directory.exists() and any(directory.iterdir()):
+    existed = directory.exists()
+    if existed and any(directory.iterdir()):
         _fail(f"{directory}: folder is not empty; init only writes into a new or empty folder")
     bank = load_bank(banks[bank_id])
-    values = {"client": json.dumps(client, ensure_ascii=False), "bank": bank_id}
-    for name in ("assessment.yml", "README.md"):
-        source = bundled_path("init", name).read_text(encoding="utf-8")
-        _write_new(directory / name, string.Template(source).safe_substitute(values))
-    (directory / "answers").mkdir(parents=True, exist_ok=True)
-    (directory / "answers" / ".gitkeep").touch()
-    _write_schemas(bank, directory / SCHEMA_FOLDER)
-    template = answer_sheet_template(bank, f"{SCHEMA_FOLDER}/{SHEET_SCHEMA}")
-    _write_new(directory / TEMPLATE_FILE, template)
+    try:
+        _write_project(directory, bank, bank_id, client)
+    except OSError as error:
+        # Whatever was written goes again: the folder was new or empty.
+        if existed:
+            for path in directory.iterdir():
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise click.ClickException(f"{directory}: not created ({error.strerror})") from None
     click.echo(f"Created {directory}/ for {client}, asking the {bank.id} bank.")
     click.echo(f"Next: copy {directory}/{TEMPLATE_FILE} to {directory}/answers/<team>/<name>.yml,")
     click.echo(f"fill it in, then run: cxmaturity validate {directory}")
@@ -345,6 +392,7 @@ def build(
             jobs=jobs,
             round_id=round_id,
             warm=warm,
+            notify=lambda line: click.echo(line, err=True),
         )
     except OutputRefused as error:
         _fail(str(error))
@@ -360,21 +408,36 @@ def build(
 
 @cli.command()
 @click.argument("project", default=".")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve(project: str, host: str, port: int) -> None:
-    """Preview the report while you edit: it rebuilds and reloads when a YAML file changes.
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve on (0.0.0.0: every network interface, to preview from a phone).",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."
+)
+@click.pass_context
+def serve(ctx: click.Context, project: str, host: str, port: int) -> None:
+    """Preview the report while you edit: it rebuilds and reloads when a file changes.
 
     \b
-    An invalid edit prints its problems and keeps the last good version on screen.
+    An invalid edit shows its problems, in the terminal and on top of the page, over the
+    last good version. Ctrl+C stops it.
     Example:
       cxmaturity serve acme        # then open http://127.0.0.1:8000/
     """
     from .serve import serve as serve_preview
 
-    serve_preview(Path(project), host, port, lambda line: click.echo(line, err=True))
+    try:
+        serve_preview(Path(project), host, port, lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt as stop:  # the preview said "Stopped."
+        ctx.exit(stop_status(stop))
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def main() -> None:
     """Entry point of the ``cxmaturity`` console script."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="cxmaturity")
