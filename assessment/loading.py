@@ -49,7 +49,7 @@ MATERIAL_COLOURS = [
     "black",
     "white",
 ]
-_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")  # \Z: "$" would let a line break through
 
 
 # The project --------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from assessment.problems import InputError, Problem
 from assessment.scoring import Results, score_assessment
 
 from .chart_specs import Chart, spec_key
+from .colours import SLATE_BACKGROUND, WHITE, readable_on
 from .engine import BuildError, WarmEngine, run_engine
 from .figures import ChartSpec, chart_specs
 from .files import write_atomic
@@ -168,14 +169,23 @@ def site_config(
 
 
 def _branding_css(assessment: Assessment) -> str:
+    """The client's ``#rrggbb`` colours for the theme, in the shades that can be read.
+
+    The header (white text on it) and links on white use the nearest shade of the primary
+    colour that reaches 4.5:1 against white; links on the dark scheme's background one that
+    reaches it there. The colour as given stays for what only decorates.
+    """
     settings = assessment.settings
     rules = []
     if _palette_colour(settings.primary) == "custom":
-        rules.append(
-            f'[data-md-color-primary="custom"] {{ --md-primary-fg-color: {settings.primary}; '
-            f"--md-primary-fg-color--light: {settings.primary}; "
-            f"--md-primary-fg-color--dark: {settings.primary}; }}"
-        )
+        primary = settings.primary.lower()
+        rules += [
+            f'[data-md-color-primary="custom"] {{ --md-primary-fg-color: {primary}; '
+            f"--md-primary-fg-color--light: {primary}; "
+            f"--md-primary-fg-color--dark: {readable_on(primary, WHITE)}; }}",
+            '[data-md-color-scheme="slate"][data-md-color-primary="custom"] '
+            f"{{ --md-typeset-a-color: {readable_on(primary, SLATE_BACKGROUND)}; }}",
+        ]
     if _palette_colour(settings.accent) == "custom":
         rules.append(
             f'[data-md-color-accent="custom"] {{ --md-accent-fg-color: {settings.accent}; }}'
