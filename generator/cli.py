@@ -14,17 +14,23 @@ import importlib
 import io
 import json
 import os
+import shlex
 import shutil
 import signal
 import string
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from assessment import __version__
 from assessment.problems import InputError
 
+from .editor import SCHEMA_FOLDER as SCHEMA_FOLDER  # what the other commands import
+from .editor import SCHEMA_MARK as SCHEMA_MARK
+from .editor import SETTINGS_FILE, TEMPLATE_FILE, modeline, write_editor_settings, write_schemas
+from .editor import SHEET_SCHEMA as SHEET_SCHEMA
 from .engine import ENGINES, BuildError, OutputRefused, WarmEngine
 from .files import write_atomic
 from .resources import DEFAULT_OUT
@@ -45,10 +51,10 @@ LAZY_COMMANDS = {
     "pdf": ".cli_pdf:pdf_command",
     "portfolio": ".cli_portfolio:portfolio_command",
 }
-SCHEMA_FOLDER = "schemas"
-SHEET_SCHEMA = "answer-sheet.schema.json"
-SCHEMA_MARK = "Written by `cxmaturity schema`: regenerate it rather than edit it."
-TEMPLATE_FILE = "answer-sheet-template.yml"
+PROJECT_FILE = "assessment.yml"
+"""What makes a folder a project (``assessment.model.PROJECT_FILE``, not imported here to
+keep start-up fast; a test holds them equal)."""
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
 
 class UserError(click.ClickException):
@@ -98,14 +104,16 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as error:
-            for problem in error.problems:
+            problems = error.problems
+            for problem in problems:
                 click.echo(str(problem), err=True)
-            count = len(error.problems)
-            files = len({p.path for p in error.problems})
-            click.echo(
-                f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}",
-                err=True,
-            )
+            # No count under a lone "project folder not found": there is no file to count.
+            if len(problems) > 1 or os.path.lexists(problems[0].path):
+                count, files = len(problems), len({p.path for p in problems})
+                click.echo(
+                    f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}",
+                    err=True,
+                )
             ctx.exit(USER_ERROR)
         except KeyboardInterrupt as stop:
             click.echo("Interrupted.", err=True)
@@ -116,6 +124,28 @@ class _Commands(click.Group):
 
 def _fail(message: str) -> NoReturn:
     raise UserError(message)
+
+
+def find_project(start: Path | None = None) -> str | None:
+    """The nearest folder holding ``assessment.yml``, here or above (as git finds its
+    repository), as a path from here; ``None`` when there is none."""
+    here = Path.cwd() if start is None else start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return os.path.relpath(folder)
+    return None
+
+
+def project_argument(*, optional: bool = False) -> Callable[[Decorated], Decorated]:
+    """The PROJECT argument: a folder, by default the project this folder is in (or
+    ``.``, which then says it is no project). ``optional``: ``None`` when there is none."""
+
+    def found(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            return value
+        return find_project() or (None if optional else ".")
+
+    return click.argument("project", required=False, callback=found)
 
 
 def _write_project(directory: Path, bank: Bank, bank_id: str, client: str) -> None:
@@ -129,9 +159,10 @@ def _write_project(directory: Path, bank: Bank, bank_id: str, client: str) -> No
         _write_new(directory / name, string.Template(source).safe_substitute(values))
     (directory / "answers").mkdir(parents=True, exist_ok=True)
     (directory / "answers" / ".gitkeep").touch()
-    _write_schemas(bank, directory / SCHEMA_FOLDER)
-    template = answer_sheet_template(bank, f"{SCHEMA_FOLDER}/{SHEET_SCHEMA}")
-    _write_new(directory / TEMPLATE_FILE, template)
+    write_schemas(bank, directory / SCHEMA_FOLDER)
+    write_editor_settings(directory)
+    # No schema line: the editor settings cover the template and every copy of it.
+    _write_new(directory / TEMPLATE_FILE, answer_sheet_template(bank, None))
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -148,11 +179,11 @@ def _project_bank(project: str | None) -> Bank:
     the schemas that help to fix it.
     """
     from assessment.loading import bundled_banks, load_bank, load_project_bank
-    from assessment.model import PROJECT_FILE
 
-    if project is None and not Path(PROJECT_FILE).exists():
+    project = project or find_project()
+    if project is None:
         return load_bank(bundled_banks()["cx-core"])
-    return load_project_bank(project or ".")
+    return load_project_bank(project)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -199,12 +230,13 @@ def init(directory: Path, client: str, bank_id: str) -> None:
             shutil.rmtree(directory, ignore_errors=True)
         raise click.ClickException(f"{directory}: not created ({error.strerror})") from None
     click.echo(f"Created {directory}/ for {client}, asking the {bank.id} bank.")
-    click.echo(f"Next: copy {directory}/{TEMPLATE_FILE} to {directory}/answers/<team>/<name>.yml,")
-    click.echo(f"fill it in, then run: cxmaturity validate {directory}")
+    template, sheet = directory / TEMPLATE_FILE, directory / "answers" / "TEAM" / "NAME.yml"
+    click.echo(f"Next: cp {shlex.quote(str(template))} {shlex.quote(str(sheet))}")
+    click.echo(f"fill it in, then run: cxmaturity validate {shlex.quote(str(directory))}")
 
 
 @cli.command()
-@click.argument("project", required=False)
+@project_argument(optional=True)
 @click.option("--team", default="", help="Fill in the team.")
 @click.option(
     "--out",
@@ -234,7 +266,7 @@ def template(project: str | None, team: str, out: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("project", default=".")
+@project_argument()
 def validate(project: str) -> None:
     """Check every file of a project; list every problem with file, line and key.
 
@@ -252,7 +284,7 @@ def validate(project: str) -> None:
 
 
 @cli.command()
-@click.argument("project", default=".")
+@project_argument()
 @click.option(
     "--format",
     "output",
@@ -279,6 +311,11 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
 
     from .terminal import score_table
 
+    if output == "json" and by is not None:
+        _fail(
+            "--by applies to the table and to csv: the JSON document already holds every "
+            "team and role (its teams and roles)"
+        )
     assessment = load_assessment(project)
     known = [r.id for r in assessment.rounds]
     if round_id is not None and round_id not in known:
@@ -294,34 +331,19 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
         writer.writeheader()
         writer.writerows(results_rows(results, by))
         click.echo(buffer.getvalue(), nl=False)
+        hidden = [g.name for g in results.current.groups(by) if not g.shown] if by else []
+        if hidden:
+            click.echo(
+                f"left out, with fewer than {results.min_group_size} respondents each "
+                f"(counted only in the totals; report.min_group_size): {', '.join(hidden)}",
+                err=True,
+            )
     else:
         click.echo(score_table(assessment, results, plan, by))
 
 
-def _write_schemas(bank: Bank, folder: Path) -> list[Path]:
-    from assessment.schemas import bank_schema, project_schema, sheet_schema
-
-    schemas = {
-        SHEET_SCHEMA: sheet_schema(bank),
-        "bank.schema.json": bank_schema(),
-        "assessment.schema.json": project_schema(),
-    }
-    for name in schemas:
-        path = folder / name
-        if path.exists() and SCHEMA_MARK not in path.read_text(encoding="utf-8", errors="replace"):
-            _fail(f"{path}: exists and was not written by cxmaturity; nothing written")
-    written = []
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, schema in schemas.items():
-        path = folder / name
-        text = json.dumps({"$comment": SCHEMA_MARK, **schema}, indent=2, ensure_ascii=False)
-        write_atomic(path, (text + "\n").encode("utf-8"))
-        written.append(path)
-    return written
-
-
 @cli.command()
-@click.argument("project", required=False)
+@project_argument(optional=True)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -332,22 +354,40 @@ def schema(project: str | None, out: Path | None) -> None:
 
     \b
     Writes answer-sheet.schema.json (made from the project's bank: every question,
-    its text and its allowed answers), bank.schema.json and assessment.schema.json.
-    Put the printed line at the top of a YAML file (the YAML extension of VS Code,
-    or any editor with yaml-language-server, then checks it).
+    its text and its allowed answers), bank.schema.json and assessment.schema.json,
+    and the project's .vscode/settings.json (unless it has one) that applies them to
+    every sheet in answers/. Other editors with yaml-language-server need the printed
+    first line in each sheet.
     Example:
       cxmaturity schema acme
     """
     bank = _project_bank(project)
-    folder = out or Path(project or ".") / SCHEMA_FOLDER
-    for path in _write_schemas(bank, folder):
+    root = Path(project or ".")
+    folder = out or root / SCHEMA_FOLDER
+    try:
+        written = write_schemas(bank, folder)
+    except OutputRefused as error:
+        _fail(str(error))
+    if project is not None and folder == root / SCHEMA_FOLDER:
+        settings = write_editor_settings(root)
+        written += [settings] if settings else []
+    for path in written:
         click.echo(f"wrote {path}")
-    click.echo("In an answer sheet, the first line then reads (path relative to the sheet):")
-    click.echo(f"# yaml-language-server: $schema=<relative path to {folder / SHEET_SCHEMA}>")
+    if project is not None:
+        click.echo(
+            f"VS Code's YAML extension checks every sheet in {root / 'answers'}/ with them "
+            f"({root / SETTINGS_FILE})."
+        )
+    sheets = root / "answers" / "TEAM"
+    click.echo(
+        f"Elsewhere, a sheet in {sheets.parent}/<team>/ starts with this line "
+        "(one more ../ for each folder deeper):"
+    )
+    click.echo(modeline(folder / SHEET_SCHEMA, sheets))
 
 
 @cli.command()
-@click.argument("project", default=".")
+@project_argument()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -407,7 +447,7 @@ def build(
 
 
 @cli.command()
-@click.argument("project", default=".")
+@project_argument()
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .cli import SCHEMA_FOLDER, SHEET_SCHEMA, UserError, _fail, _project_bank
+from .cli import SCHEMA_FOLDER, SHEET_SCHEMA, UserError, _fail, _project_bank, project_argument
 from .files import write_atomic
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _project_rounds(root: Path) -> list[str] | None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("project", default=".")
+@project_argument()
 @click.option("--round", "round_id", help="The round the answers belong to (one of the project's).")
 @click.option(
     "--mapping",

@@ -6,11 +6,12 @@ from pathlib import Path
 
 import click
 
+from .cli import project_argument
 from .engine import OutputRefused
 
 
 @click.command("pdf")
-@click.argument("project", default=".")
+@project_argument()
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -22,7 +23,8 @@ def pdf_command(project: str, out: Path | None, round_id: str | None) -> None:
 
     \b
     The same data and wording as the site, laid out for A4 with a table of contents
-    and page numbers. Needs WeasyPrint: pip install 'cxmaturity[pdf]'.
+    and page numbers. Needs WeasyPrint: pip install 'cxmaturity[pdf]', or from a
+    clone of the repository pip install '.[pdf]'.
     Examples:
       cxmaturity pdf acme                       # acme/report.pdf
       cxmaturity pdf acme --round 2026-q2 --out acme-spring.pdf
