@@ -8,7 +8,7 @@ from typing import Any
 import pydantic
 
 from .formats import SheetSpec
-from .model import NOT_APPLICABLE, Answer, Bank, Question, Sheet
+from .model import NOT_APPLICABLE, Answer, AnswerKind, Bank, Question, Sheet, is_dont_know
 from .problems import Problem, did_you_mean
 from .source import Document, Location
 from .spec_errors import show_value, spec_problems
@@ -24,8 +24,27 @@ class BadAnswer(Exception):
         self.index = index
 
 
+def unscored_kind(question: Question, value: Any) -> AnswerKind | None:
+    """``"na"`` or ``"dont-know"`` when the answer says so, else ``None``.
+
+    Raises ``BadAnswer`` for "don't know" where the bank does not take it.
+    """
+    if not isinstance(value, str):
+        return None
+    if value.lower() in NOT_APPLICABLE:
+        return "na"
+    if is_dont_know(value):
+        if not question.dont_know:
+            raise BadAnswer(
+                'this question does not take "don\'t know": the bank expects everyone '
+                "to be able to answer it"
+            )
+        return "dont-know"
+    return None
+
+
 def answer_score(question: Question, value: Any) -> float | None:
-    """The score in 0..100 of one answer to ``question``, or ``None`` for n/a.
+    """The score in 0..100 of one answer to ``question``, or ``None`` for n/a and don't know.
 
     Raises ``BadAnswer`` with a message for people when the value does not fit.
     """
@@ -36,7 +55,7 @@ def answer_score(question: Question, value: Any) -> float | None:
         score = scale.scores.get(value)
         if score is not None:
             return score
-    if isinstance(value, str) and value.lower() in NOT_APPLICABLE:
+    if unscored_kind(question, value) is not None:
         return None
     if scale.kind == "points":
         if type(value) is float and value.is_integer():

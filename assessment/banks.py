@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 import pydantic
 
-from .formats import ID_PATTERN, ID_RULE, BankSpec, ScaleSpec
+from .formats import ID_PATTERN, ID_RULE, BankSpec, QuestionSpec, ScaleSpec
 from .model import (
+    DONT_KNOW_ANSWERS,
     NOT_APPLICABLE,
     Bank,
     Dimension,
@@ -94,7 +94,7 @@ def _build_scale(
             Option(str(p.value), p.label, (p.value - low) / (high - low))
             for p in sorted(spec.points, key=lambda p: p.value)
         )
-        return Scale(name, "points", options)
+        return Scale(name, "points", options, spec.dont_know)
     assert spec.choices is not None
     if not spec.choices:
         problems.append(document.problem((*where, "choices"), "needs at least one choice"))
@@ -108,6 +108,7 @@ def _build_scale(
             [(c.id, c.label, c.score) for c in spec.choices],
             problems,
         ),
+        spec.dont_know,
     )
 
 
@@ -128,6 +129,12 @@ def _unique_options(
             problems.append(
                 document.problem(
                     (*where, index, "id"), f"'{option_id}' is reserved for 'not applicable'"
+                )
+            )
+        elif option_id in DONT_KNOW_ANSWERS:
+            problems.append(
+                document.problem(
+                    (*where, index, "id"), f"'{option_id}' is reserved for \"don't know\""
                 )
             )
         seen.add(option_id)
@@ -155,7 +162,11 @@ def build_bank(document: Document) -> tuple[Bank | None, list[Problem]]:
             )
         )
     levels = _build_levels(document, spec, problems)
-    texts: list[tuple[Location, str]] = [(("description",), spec.description)]
+    texts: list[tuple[Location, str]] = [
+        (("description",), spec.description),
+        (("source",), spec.source),
+        (("attribution",), spec.attribution),
+    ]
     texts += [(("levels", i, "description"), lv.description) for i, lv in enumerate(spec.levels)]
     dimensions = []
     dimension_ids: set[str] = set()
@@ -180,46 +191,23 @@ def build_bank(document: Document) -> tuple[Bank | None, list[Problem]]:
                 )
             question_ids.add(q_spec.id)
             texts.append(((*q_where, "help"), q_spec.help))
-            question_scale = _question_scale(document, spec, q_spec, q_where, scales, problems)
-            tune_ups = []
-            tune_up_ids: set[str] = set()
-            for t_index, t_spec in enumerate(q_spec.tune_ups):
-                tune_up_id = t_spec.id or str(t_index + 1)
-                if tune_up_id in tune_up_ids:
-                    problems.append(
-                        document.problem(
-                            (*q_where, "tune_ups", t_index, "id"),
-                            f"tune-up id '{tune_up_id}' is used twice",
-                        )
-                    )
-                tune_up_ids.add(tune_up_id)
-                texts.append(((*q_where, "tune_ups", t_index, "body"), t_spec.body))
-                tune_ups.append(
-                    TuneUp(
-                        tune_up_id,
-                        t_spec.below,
-                        t_spec.title,
-                        t_spec.body,
-                        t_spec.effort,
-                        t_spec.impact,
-                    )
-                )
-            if question_scale is not None:
-                questions.append(
-                    Question(
-                        q_spec.id,
-                        d_spec.id,
-                        q_spec.text,
-                        q_spec.help,
-                        q_spec.weight,
-                        question_scale,
-                        tuple(tune_ups),
-                    )
-                )
+            question = _build_question(
+                document, spec, d_spec.id, q_spec, q_where, scales, texts, problems
+            )
+            if question is not None:
+                questions.append(question)
         dimensions.append(
-            Dimension(d_spec.id, d_spec.title, d_spec.summary, d_spec.weight, tuple(questions))
+            Dimension(
+                d_spec.id,
+                d_spec.title,
+                d_spec.summary,
+                d_spec.weight,
+                tuple(questions),
+                d_spec.short,
+            )
         )
     problems += _markdown_problems(document, texts)
+    problems += _link_problems(document, spec, dimensions)
     if problems:
         return None, problems
     bank = Bank(
@@ -230,8 +218,171 @@ def build_bank(document: Document) -> tuple[Bank | None, list[Problem]]:
         tuple(levels),
         tuple(dimensions),
         tuple(scales.values()),
+        subject=spec.subject,
+        source=spec.source,
+        licence=spec.licence,
+        attribution=spec.attribution,
+        format=spec.format,
     )
     return bank, []
+
+
+def _build_question(
+    document: Document,
+    spec: BankSpec,
+    dimension_id: str,
+    q_spec: QuestionSpec,
+    where: Location,
+    scales: Mapping[str, Scale],
+    texts: list[tuple[Location, str]],
+    problems: list[Problem],
+) -> Question | None:
+    """One question with its scale and tune-ups; ``None`` when its scale is unusable."""
+    scale = _question_scale(document, spec, q_spec, where, scales, problems)
+    key = f"{dimension_id}.{q_spec.id}"
+    tune_ups = []
+    tune_up_ids: set[str] = set()
+    for t_index, t_spec in enumerate(q_spec.tune_ups):
+        t_where: Location = (*where, "tune_ups", t_index)
+        tune_up_id = t_spec.id or str(t_index + 1)
+        if tune_up_id in tune_up_ids:
+            problems.append(
+                document.problem((*t_where, "id"), f"tune-up id '{tune_up_id}' is used twice")
+            )
+        tune_up_ids.add(tune_up_id)
+        texts.append(((*t_where, "body"), t_spec.body))
+        texts.append(((*t_where, "measure"), t_spec.measure))
+        tune_ups.append(
+            TuneUp(
+                tune_up_id,
+                t_spec.below,
+                t_spec.title,
+                t_spec.body,
+                t_spec.effort,
+                t_spec.impact,
+                requires=tuple(
+                    _full_id(document, (*t_where, "requires", i), key, r, 3, problems)
+                    for i, r in enumerate(t_spec.requires)
+                ),
+                owner=t_spec.owner,
+                measure=t_spec.measure,
+                timebox=t_spec.timebox,
+            )
+        )
+    replaces = tuple(
+        _full_id(document, (*where, "replaces", i), dimension_id, old, 2, problems)
+        for i, old in enumerate(q_spec.replaces)
+    )
+    if scale is None:
+        return None
+    return Question(
+        q_spec.id,
+        dimension_id,
+        q_spec.text,
+        q_spec.help,
+        q_spec.weight,
+        scale,
+        tuple(tune_ups),
+        short=q_spec.short,
+        kind=q_spec.kind,
+        about=q_spec.about,
+        dont_know=scale.dont_know if q_spec.dont_know is None else q_spec.dont_know,
+        references=tuple(q_spec.references),
+        replaces=replaces,
+    )
+
+
+def _full_id(
+    document: Document,
+    where: Location,
+    parent: str,
+    given: str,
+    parts: int,
+    problems: list[Problem],
+) -> str:
+    """A reference as a full dotted id: a bare id is completed with ``parent``.
+
+    ``parts`` is how many ids the full form has (2: ``dimension.question``, 3: a tune-up).
+    """
+    pieces = given.split(".")
+    full = given if len(pieces) == parts else f"{parent}.{given}"
+    if len(full.split(".")) != parts or not all(_ID.match(p) for p in full.split(".")):
+        shape = "dimension.question" if parts == 2 else "dimension.question.tune-up"
+        problems.append(
+            document.problem(
+                where, f"{show_value(given)} is not an id here: write an id or {shape}"
+            )
+        )
+    return full
+
+
+def _link_problems(
+    document: Document, spec: BankSpec, dimensions: Sequence[Dimension]
+) -> list[Problem]:
+    """Tune-ups' ``requires`` must name tune-ups of this bank, without cycles; a question
+    cannot replace one that is still in the bank, nor two replace the same one."""
+    problems: list[Problem] = []
+    tune_ups = {f"{q.key}.{t.id}": t for d in dimensions for q in d.questions for t in q.tune_ups}
+    keys = {q.key for d in dimensions for q in d.questions}
+    replaced: dict[str, str] = {}
+    for d_index, dimension in enumerate(dimensions):
+        positions = {q.id: i for i, q in enumerate(spec.dimensions[d_index].questions)}
+        for question in dimension.questions:
+            q_where: Location = ("dimensions", d_index, "questions", positions[question.id])
+            for r_index, old in enumerate(question.replaces):
+                where: Location = (*q_where, "replaces", r_index)
+                if old in keys:
+                    problems.append(
+                        document.problem(
+                            where, f"'{old}' is still in this bank: a question cannot replace it"
+                        )
+                    )
+                elif old in replaced:
+                    problems.append(
+                        document.problem(where, f"'{old}' is already replaced by {replaced[old]}")
+                    )
+                replaced.setdefault(old, question.key)
+            for t_index, tune_up in enumerate(question.tune_ups):
+                for r_index, required in enumerate(tune_up.requires):
+                    if required not in tune_ups:
+                        problems.append(
+                            document.problem(
+                                (*q_where, "tune_ups", t_index, "requires", r_index),
+                                f"unknown tune-up '{required}'" + did_you_mean(required, tune_ups),
+                            )
+                        )
+    cycle = _requires_cycle({name: t.requires for name, t in tune_ups.items()})
+    if cycle:
+        problems.append(
+            document.problem(
+                ("dimensions",), "tune-ups require each other in a circle: " + " -> ".join(cycle)
+            )
+        )
+    return problems
+
+
+def _requires_cycle(requires: Mapping[str, tuple[str, ...]]) -> list[str]:
+    """A circle of ``requires`` (the ids around it, the first repeated last), or ``[]``."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+    def visit(node: str, path: list[str]) -> list[str]:
+        state[node] = 1
+        for after in requires.get(node, ()):
+            if state.get(after) == 1:
+                return [*path[path.index(after) :], after] if after in path else [node, after]
+            if after in requires and after not in state:
+                found = visit(after, [*path, after])
+                if found:
+                    return found
+        state[node] = 2
+        return []
+
+    for start in requires:
+        if start not in state:
+            found = visit(start, [start])
+            if found:
+                return found
+    return []
 
 
 def _build_levels(document: Document, spec: BankSpec, problems: list[Problem]) -> list[Level]:
@@ -268,45 +419,25 @@ def _build_levels(document: Document, spec: BankSpec, problems: list[Problem]) -
 def _question_scale(
     document: Document,
     spec: BankSpec,
-    q_spec: Any,
+    q_spec: QuestionSpec,
     where: Location,
     scales: Mapping[str, Scale],
     problems: list[Problem],
 ) -> Scale | None:
-    if q_spec.select == "multi":
-        if q_spec.scale is not None:
-            problems.append(
-                document.problem(
-                    (*where, "scale"), "a select: multi question lists its own choices; no scale"
-                )
-            )
-        if not q_spec.choices:
-            problems.append(
-                document.problem((*where, "choices"), "a select: multi question needs choices")
-            )
-            return None
-        options = _unique_options(
-            document,
-            (*where, "choices"),
-            [(c.id, c.label, c.weight) for c in q_spec.choices],
-            problems,
-        )
-        if sum(o.score for o in options) <= 0:
-            problems.append(
-                document.problem((*where, "choices"), "the choices' weights add up to 0")
-            )
-            return None
-        return Scale(f"{q_spec.id}-choices", "multi", options)
+    """The scale a question is answered on: a named scale, or its own ``choices``
+    (one answer, each with a score; or ``select: multi``, each with a weight)."""
     if q_spec.choices is not None:
+        return _own_choices(document, q_spec, where, problems)
+    if q_spec.select == "multi":
         problems.append(
-            document.problem(
-                (*where, "choices"),
-                "choices belong to a select: multi question; for one answer, define a scale",
-            )
+            document.problem((*where, "choices"), "a select: multi question needs choices")
         )
+        return None
     name = q_spec.scale or spec.default_scale
     if name is None:
-        problems.append(document.problem(where, "no scale given and the bank has no default_scale"))
+        problems.append(
+            document.problem(where, "no scale or choices given and the bank has no default_scale")
+        )
         return None
     scale = scales.get(name)
     if scale is None and name in spec.scales:
@@ -320,6 +451,58 @@ def _question_scale(
             )
         return None
     return scale
+
+
+def _own_choices(
+    document: Document, q_spec: QuestionSpec, where: Location, problems: list[Problem]
+) -> Scale | None:
+    multi = q_spec.select == "multi"
+    choices = q_spec.choices or []
+    if q_spec.scale is not None:
+        problems.append(
+            document.problem(
+                (*where, "scale"), "a question with its own choices takes no scale; drop one"
+            )
+        )
+    if not choices:
+        problems.append(document.problem((*where, "choices"), "needs at least one choice"))
+        return None
+    worth = []
+    for index, choice in enumerate(choices):
+        at: Location = (*where, "choices", index)
+        if multi:
+            if choice.score is not None:
+                problems.append(
+                    document.problem(
+                        (*at, "score"),
+                        "options of a select: multi question have a weight, not a score",
+                    )
+                )
+            worth.append(1.0 if choice.weight is None else choice.weight)
+        else:
+            if choice.weight is not None:
+                problems.append(
+                    document.problem(
+                        (*at, "weight"),
+                        "a one-answer choice has a score from 0 to 1, not a weight "
+                        "(or add select: multi for 'select all that apply')",
+                    )
+                )
+            if choice.score is None:
+                problems.append(
+                    document.problem(at, "a one-answer choice needs a score from 0 to 1")
+                )
+            worth.append(choice.score or 0.0)
+    options = _unique_options(
+        document,
+        (*where, "choices"),
+        [(c.id, c.label, w) for c, w in zip(choices, worth, strict=True)],
+        problems,
+    )
+    if multi and sum(o.score for o in options) <= 0:
+        problems.append(document.problem((*where, "choices"), "the choices' weights add up to 0"))
+        return None
+    return Scale(f"{q_spec.id}-choices", "multi" if multi else "choices", options)
 
 
 def load_bank(path: Path, display: str | None = None) -> Bank:
@@ -346,4 +529,9 @@ def merge_banks(banks: list[Bank]) -> Bank:
         first.levels,
         tuple(d for b in banks for d in b.dimensions),
         tuple(s for b in banks for s in b.scales),
+        subject=first.subject,
+        source="\n\n".join(b.source for b in banks if b.source),
+        licence=" + ".join(dict.fromkeys(b.licence for b in banks if b.licence)) or None,
+        attribution="\n\n".join(b.attribution for b in banks if b.attribution),
+        format=max(b.format for b in banks),
     )

@@ -11,7 +11,7 @@ from dataclasses import asdict
 from typing import Any
 
 from . import __version__
-from .model import Assessment, Question
+from .model import Assessment, Bank, Question
 from .planning import PlanItem, TuneUpPlan
 from .scoring import (
     DISAGREEMENT_MIN_N,
@@ -88,7 +88,7 @@ def _question(result: QuestionResult, question: Question, detail: bool) -> dict[
     return entry
 
 
-def _group(group: GroupResult, assessment: Assessment, detail: bool = False) -> dict[str, Any]:
+def _group(group: GroupResult, bank: Bank, detail: bool = False) -> dict[str, Any]:
     entry: dict[str, Any] = {"respondents": group.respondents}
     if group.kind != "all":
         entry = {"name": group.name, "respondents": group.respondents, "shown": group.shown}
@@ -96,7 +96,7 @@ def _group(group: GroupResult, assessment: Assessment, detail: bool = False) -> 
             return entry
     entry |= _figures(group)
     dimensions = []
-    for dimension, result in zip(assessment.bank.dimensions, group.dimensions, strict=True):
+    for dimension, result in zip(bank.dimensions, group.dimensions, strict=True):
         item: dict[str, Any] = {"id": dimension.id}
         if detail:
             item |= {"title": dimension.title, "weight": dimension.weight}
@@ -117,8 +117,8 @@ def _item(item: PlanItem) -> dict[str, Any]:
 def results_document(assessment: Assessment, results: Results, plan: TuneUpPlan) -> dict[str, Any]:
     """Everything ``score`` knows, as JSON-ready data, in a documented shape."""
     settings = assessment.settings
-    bank = assessment.bank
     current = assessment.round(results.current.id)
+    bank = assessment.bank_of(current)
     previous = assessment.round(results.previous.id) if results.previous else None
     perception = results.current.perception
     return {
@@ -150,9 +150,9 @@ def results_document(assessment: Assessment, results: Results, plan: TuneUpPlan)
             }
             for r in results.rounds
         ],
-        "overall": _group(results.current.all, assessment, detail=True),
-        "teams": [_group(g, assessment) for g in results.current.teams],
-        "roles": [_group(g, assessment) for g in results.current.roles],
+        "overall": _group(results.current.all, bank, detail=True),
+        "teams": [_group(g, bank) for g in results.current.teams],
+        "roles": [_group(g, bank) for g in results.current.roles],
         "perception_gap": None
         if perception is None
         else {

@@ -6,11 +6,7 @@ problem of the project at once, each as ``path:line:column: key: message``.
 
 from __future__ import annotations
 
-import gc
-import os
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pydantic
@@ -18,13 +14,20 @@ import pydantic
 from .answers import BadAnswer, answer_score, build_sheet
 from .banks import build_bank, bundled_banks, bundled_path, load_bank, merge_banks
 from .formats import ProjectSpec
-from .model import PROJECT_FILE, Assessment, Bank, Round, Settings, Sheet
+from .model import PROJECT_FILE, Assessment, Bank, Round, Settings, Thresholds
+from .names import folded, merge_names
 from .problems import InputError, Problem, did_you_mean
+from .sheet_files import (
+    ANSWER_SUFFIXES,
+    DEFAULT_ROUND,
+    collector_paused,
+    copied_sheets,
+    join,
+    read_sheets,
+    stray_sheets,
+)
 from .source import Document, Location, format_location, read_document
 from .spec_errors import spec_problems
-
-ANSWER_SUFFIXES = (".yml", ".yaml")
-DEFAULT_ROUND = "current"
 
 MATERIAL_COLOURS = [
     "red",
@@ -52,69 +55,30 @@ MATERIAL_COLOURS = [
 _HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")  # \Z: "$" would let a line break through
 
 
-# The project --------------------------------------------------------------------------------
-
-
-def _answer_files(root: Path, display: str) -> Iterator[tuple[Path, str, list[Problem]]]:
-    """Every YAML file under ``answers/``, sorted, never following links out of the project."""
-    answers = root / "answers"
-    real_root = Path(os.path.realpath(root))
-    if answers.is_symlink():
-        message = "is a link to a folder; answer folders must be real folders (not followed)"
-        yield (
-            answers,
-            _join(display, "answers"),
-            [Problem(_join(display, "answers"), 0, 0, "", message)],
-        )
-        return
-    for folder, dirnames, filenames in os.walk(answers):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        for name in sorted(filenames):
-            if name.startswith(".") or not name.endswith(ANSWER_SUFFIXES):
-                continue
-            path = Path(folder) / name
-            relative = path.relative_to(root).as_posix()
-            shown = _join(display, relative)
-            if path.is_symlink():
-                # realpath, unlike resolve(), does not raise on a link loop
-                target = Path(os.path.realpath(path))
-                where = "outside" if not target.is_relative_to(real_root) else "inside"
-                message = f"is a link to a file {where} the project; answer sheets must be files"
-                yield path, shown, [Problem(shown, 0, 0, "", message + " (not followed)")]
-                continue
-            yield path, shown, []
-        for name in dirnames:
-            link = Path(folder) / name
-            if link.is_symlink():
-                shown = _join(display, link.relative_to(root).as_posix())
-                message = (
-                    "is a link to a folder; answer folders must be real folders (not followed)"
-                )
-                yield link, shown, [Problem(shown, 0, 0, "", message)]
-
-
-def _join(display: str, relative: str) -> str:
-    return relative if display in ("", ".") else f"{display.rstrip('/')}/{relative}"
-
-
-def _load_project_banks(
-    spec: ProjectSpec, document: Document, root: Path, display: str, problems: list[Problem]
+def _load_banks(
+    entries: list[str],
+    where: Location,
+    document: Document,
+    root: Path,
+    display: str,
+    problems: list[Problem],
 ) -> Bank | None:
+    """The bank (or banks, merged) that ``entries`` name, at ``where`` in assessment.yml."""
     banks = []
     bundled = bundled_banks()
     dimension_ids: dict[str, str] = {}
-    for index, entry in enumerate(spec.bank):
-        where: Location = ("bank",) if len(spec.bank) == 1 else ("bank", index)
-        if "/" in entry or entry.endswith(ANSWER_SUFFIXES):
-            path, shown = root / entry, _join(display, entry)
+    for index, entry in enumerate(entries):
+        at: Location = where if len(entries) == 1 else (*where, index)
+        if "/" in entry or entry.lower().endswith(ANSWER_SUFFIXES):
+            path, shown = root / entry, join(display, entry)
         elif (root / "banks" / f"{entry}.yml").exists():
-            path, shown = root / "banks" / f"{entry}.yml", _join(display, f"banks/{entry}.yml")
+            path, shown = root / "banks" / f"{entry}.yml", join(display, f"banks/{entry}.yml")
         elif entry in bundled:
             path, shown = bundled[entry], str(bundled[entry])
         else:
             problems.append(
                 document.problem(
-                    where,
+                    at,
                     f"unknown bank '{entry}'"
                     + did_you_mean(entry, bundled)
                     + f"; bundled banks: {', '.join(bundled)}; or give a path to a bank file",
@@ -122,7 +86,7 @@ def _load_project_banks(
             )
             continue
         if not path.exists():
-            problems.append(document.problem(where, f"bank file not found: {shown}"))
+            problems.append(document.problem(at, f"bank file not found: {shown}"))
             continue
         try:
             bank = load_bank(path, shown)
@@ -133,14 +97,14 @@ def _load_project_banks(
             if dimension.id in dimension_ids:
                 problems.append(
                     document.problem(
-                        where,
+                        at,
                         f"dimension '{dimension.id}' is in both {dimension_ids[dimension.id]} "
                         f"and {shown}",
                     )
                 )
             dimension_ids[dimension.id] = shown
         banks.append(bank)
-    if not banks or len(banks) != len(spec.bank):
+    if not banks or len(banks) != len(entries):
         return None
     return merge_banks(banks)
 
@@ -169,10 +133,37 @@ def _settings(
         elif not logo_path.is_file():
             problems.append(
                 document.problem(
-                    ("branding", "logo"), f"logo file not found: {_join(display, logo)}"
+                    ("branding", "logo"), f"logo file not found: {join(display, logo)}"
                 )
             )
     roles = spec.roles
+    thresholds = spec.thresholds
+    if thresholds.agreement_mixed > thresholds.agreement_strong:
+        problems.append(
+            document.problem(
+                ("thresholds", "agreement_mixed"),
+                f"must not be above agreement_strong ({thresholds.agreement_strong:g})",
+            )
+        )
+    population = spec.population
+    team_population = population if isinstance(population, dict) else {}
+    if spec.teams is not None:
+        listed = {folded(t): t for t in spec.teams}
+        for index, team in enumerate(spec.teams):
+            if list(listed).index(folded(team)) != index:
+                problems.append(
+                    document.problem(("teams", index), f"team '{team}' is listed twice")
+                )
+        for team in team_population:
+            if folded(team) not in listed:
+                problems.append(
+                    document.problem(
+                        ("population", team),
+                        f"unknown team '{team}'" + did_you_mean(team, spec.teams),
+                        key=True,
+                    )
+                )
+        team_population = {listed.get(folded(t), t): n for t, n in team_population.items()}
     return Settings(
         client=spec.client,
         target=spec.target,
@@ -184,12 +175,19 @@ def _settings(
         primary=spec.branding.primary,
         accent=spec.branding.accent,
         logo=logo,
+        teams=tuple(spec.teams or ()),
+        population=population if isinstance(population, int) else None,
+        team_population=team_population,
+        thresholds=Thresholds(**thresholds.model_dump()),
+        plan_now=spec.report.plan.now,
+        plan_next=spec.report.plan.next,
+        form=spec.report.form,
     )
 
 
 def _read_config(root: Path, display: str) -> tuple[ProjectSpec, Document, list[Problem]]:
     """Read and check ``assessment.yml``; raises when it cannot be used at all."""
-    config_shown = _join(display, PROJECT_FILE)
+    config_shown = join(display, PROJECT_FILE)
     if not root.is_dir():
         raise InputError([Problem(display, 0, 0, "", "project folder not found")])
     if not (root / PROJECT_FILE).exists():
@@ -218,7 +216,7 @@ def load_project_bank(project: Path | str = ".") -> Bank:
     """Only the bank a project asks (its answer sheets are not read), or raise."""
     root, display = Path(project), str(project)
     spec, document, problems = _read_config(root, display)
-    bank = _load_project_banks(spec, document, root, display, problems)
+    bank = _load_banks(spec.bank, ("bank",), document, root, display, problems)
     if problems or bank is None:
         raise InputError(problems)
     return bank
@@ -227,12 +225,13 @@ def load_project_bank(project: Path | str = ".") -> Bank:
 def load_assessment(project: Path | str = ".") -> Assessment:
     """Read a project folder into an :class:`Assessment`, or raise :class:`InputError`.
 
-    Every file is read and checked before raising, so the error lists every problem.
+    Every file is read and checked before raising, so the error lists every problem (and
+    the warnings found on the way).
     """
     root, display = Path(project), str(project)
     spec, document, problems = _read_config(root, display)
     settings = _settings(spec, document, root, display, problems)
-    bank = _load_project_banks(spec, document, root, display, problems)
+    bank = _load_banks(spec.bank, ("bank",), document, root, display, problems)
     round_specs = spec.rounds or []
     round_ids = [r.id for r in round_specs]
     for index, round_spec in enumerate(round_specs):
@@ -242,89 +241,43 @@ def load_assessment(project: Path | str = ".") -> Assessment:
             )
     if spec.rounds is not None and not spec.rounds:
         problems.append(document.problem(("rounds",), "must list at least one round"))
-    sheets: dict[str, list[Sheet]] = {r: [] for r in round_ids or [DEFAULT_ROUND]}
-    respondents: dict[tuple[str, str], str] = {}
-    with _collector_paused():
-        _read_sheets(root, display, round_ids, bank, sheets, respondents, problems)
+    own_banks = {
+        r.id: _load_banks(r.bank, ("rounds", i, "bank"), document, root, display, problems)
+        for i, r in enumerate(round_specs)
+        if r.bank is not None
+    }
+    banks = {r: own_banks.get(r, bank) for r in round_ids or [DEFAULT_ROUND]}
+    with collector_paused():
+        found = read_sheets(root, display, round_ids, banks)
+    problems += found.problems
+    warnings = found.warnings + stray_sheets(root, display)
+    sheets = merge_names(
+        found.sheets,
+        "team",
+        found.places,
+        settings.teams,
+        problems,
+        warnings,
+        strict=bool(settings.teams),
+    )
+    roles = (*settings.leadership_roles, *settings.frontline_roles)
+    sheets = merge_names(sheets, "role", found.places, roles, problems, warnings)
+    warnings += copied_sheets(sheets, found.unnamed)
     if problems or bank is None:
-        raise InputError(problems)
+        raise InputError(problems + warnings)
     if round_specs:
-        rounds = tuple(Round(r.id, r.date, r.title, tuple(sheets[r.id])) for r in round_specs)
+        rounds = tuple(
+            Round(r.id, r.date, r.title, tuple(sheets[r.id]), own_banks.get(r.id))
+            for r in round_specs
+        )
     else:
         rounds = (Round(DEFAULT_ROUND, spec.date, None, tuple(sheets[DEFAULT_ROUND])),)
-    return Assessment(settings, bank, rounds, display)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while reading sheets.
-
-    Reading makes no reference cycles, but every sheet keeps a few dozen tracked objects,
-    and full collections over that growing heap cost a third of the load time.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _read_sheets(
-    root: Path,
-    display: str,
-    round_ids: list[str],
-    bank: Bank | None,
-    sheets: dict[str, list[Sheet]],
-    respondents: dict[tuple[str, str], str],
-    problems: list[Problem],
-) -> None:
-    """Read every answer sheet into ``sheets`` by round, collecting problems."""
-    for path, shown, file_problems in _answer_files(root, display):
-        problems += file_problems
-        if file_problems:
-            continue
-        parts = path.relative_to(root / "answers").parts
-        round_id = DEFAULT_ROUND
-        if round_ids:
-            if len(parts) < 2 or parts[0] not in round_ids:
-                folder = parts[0] if len(parts) > 1 else ""
-                hint = did_you_mean(folder, round_ids) if folder else ""
-                problems.append(
-                    Problem(
-                        shown,
-                        0,
-                        0,
-                        "",
-                        f"not in a round folder{hint}: answer sheets go in answers/<round>/, "
-                        f"rounds are {', '.join(round_ids)}",
-                    )
-                )
-                continue
-            round_id = parts[0]
-        sheet_document, read_problems = read_document(path, shown)
-        problems += read_problems
-        if sheet_document is None or bank is None:
-            continue
-        sheet, sheet_problems = build_sheet(sheet_document, bank)
-        problems += sheet_problems
-        if sheet is None or read_problems:
-            continue
-        earlier = respondents.get((round_id, sheet.respondent))
-        if earlier is not None:
-            problems.append(
-                sheet_document.problem(
-                    ("respondent",),
-                    f"respondent '{sheet.respondent}' already answered this round in {earlier}",
-                )
-            )
-            continue
-        respondents[(round_id, sheet.respondent)] = shown
-        sheets[round_id].append(sheet)
+    return Assessment(settings, bank, rounds, display, tuple(sorted(warnings)))
 
 
 __all__ = [
+    "ANSWER_SUFFIXES",
+    "DEFAULT_ROUND",
     "BadAnswer",
     "answer_score",
     "build_bank",

@@ -12,14 +12,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal, NamedTuple
 
+from .problems import Problem
+
 PROJECT_FILE = "assessment.yml"
 """The file that makes a folder a cxmaturity project."""
 
 ScaleKind = Literal["points", "choices", "multi"]
 Rating = Literal["low", "medium", "high"]
+QuestionKind = Literal["perception", "fact"]
+AnswerKind = Literal["scored", "na", "dont-know"]
 RATING_VALUE: Mapping[str, int] = {"low": 1, "medium": 2, "high": 3}
 NOT_APPLICABLE = frozenset({"n/a", "na"})
 """Answers meaning "not applicable" (compared lower-cased, so N/A and NA count too)."""
+DONT_KNOW = "dont-know"
+"""How sheets write "don't know": excluded from scores like n/a, but counted on its own."""
+DONT_KNOW_ANSWERS = frozenset({DONT_KNOW, "don't know", "don’t know", "dont know", "?"})
+"""Answers meaning "don't know" (compared lower-cased, spaces trimmed)."""
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,8 @@ class Scale:
     name: str
     kind: ScaleKind
     options: tuple[Option, ...]
+    dont_know: bool = True
+    """Whether "don't know" is an answer (the form and template offer it where it is)."""
 
     @property
     def values(self) -> tuple[int, ...]:
@@ -71,7 +81,11 @@ class Scale:
 
 @dataclass(frozen=True)
 class TuneUp:
-    """A recommendation that applies while its question scores below ``below``."""
+    """A recommendation that applies while its question scores below ``below``.
+
+    ``requires`` holds full plan-item ids (``dimension.question.tune-up``) of tune-ups to
+    do first; ``owner`` is a role, ``measure`` says how to tell it worked (Markdown).
+    """
 
     id: str
     below: float
@@ -79,10 +93,18 @@ class TuneUp:
     body: str
     effort: Rating
     impact: Rating
+    requires: tuple[str, ...] = ()
+    owner: str | None = None
+    measure: str = ""
+    timebox: str | None = None
 
 
 @dataclass(frozen=True)
 class Question:
+    """One question. ``kind`` fact: one accountable person answers, and the report shows
+    the fact rather than an average; ``about`` leaders: scored from the front line, the
+    leaders' own answers shown as their self-view."""
+
     id: str
     dimension_id: str
     text: str
@@ -90,11 +112,23 @@ class Question:
     weight: float
     scale: Scale
     tune_ups: tuple[TuneUp, ...] = ()
+    short: str | None = None
+    kind: QuestionKind = "perception"
+    about: Literal["leaders"] | None = None
+    dont_know: bool = True
+    references: tuple[str, ...] = ()
+    replaces: tuple[str, ...] = ()
+    """Keys (``dimension.question``) this question replaces from an earlier bank version."""
 
     @property
     def key(self) -> str:
         """How answer sheets address the question: ``dimension.question``."""
         return f"{self.dimension_id}.{self.id}"
+
+    @property
+    def label(self) -> str:
+        """The short label for charts and tables, or the whole text."""
+        return self.short or self.text
 
 
 @dataclass(frozen=True)
@@ -104,6 +138,12 @@ class Dimension:
     summary: str
     weight: float
     questions: tuple[Question, ...]
+    short: str | None = None
+
+    @property
+    def label(self) -> str:
+        """The short label for charts, or the title."""
+        return self.short or self.title
 
 
 @dataclass(frozen=True)
@@ -125,6 +165,12 @@ class Bank:
     dimensions: tuple[Dimension, ...]
     scales: tuple[Scale, ...] = ()
     questions: Mapping[str, Question] = field(default_factory=dict, compare=False)
+    subject: str | None = None
+    """What the bank measures ("Customer experience"); None for banks that do not say."""
+    source: str = ""
+    licence: str | None = None
+    attribution: str = ""
+    format: int = 1
 
     def __post_init__(self) -> None:
         if not self.questions:
@@ -141,11 +187,24 @@ class Bank:
 
 
 class Answer(NamedTuple):
-    """One answer: the value as written, its score (``None`` for n/a) and any note."""
+    """One answer: the value as written, its score (``None`` for n/a and don't know) and
+    any note."""
 
     value: object
     score: float | None
     note: str | None = None
+
+    @property
+    def kind(self) -> AnswerKind:
+        """Whether the answer is scored, n/a or don't know."""
+        if self.score is not None:
+            return "scored"
+        return "dont-know" if is_dont_know(self.value) else "na"
+
+
+def is_dont_know(value: object) -> bool:
+    """Whether an answer as written means "don't know"."""
+    return isinstance(value, str) and value.strip().lower() in DONT_KNOW_ANSWERS
 
 
 @dataclass(frozen=True)
@@ -161,10 +220,28 @@ class Sheet:
 
 @dataclass(frozen=True)
 class Round:
+    """One round's sheets; ``bank`` is set when the round was answered on a bank of its
+    own (an earlier version), else the assessment's bank applies."""
+
     id: str
     date: dt.date | None
     title: str | None
     sheets: tuple[Sheet, ...]
+    bank: Bank | None = None
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """The rules' thresholds, from ``thresholds:`` in ``assessment.yml``."""
+
+    agreement_min_n: int = 5
+    agreement_strong: float = 0.70
+    agreement_mixed: float = 0.50
+    group_difference: float = 0.50
+    min_coverage: float = 0.5
+    dont_know: float = 0.30
+    perception_gap: float = 15
+    large_effect: float = 0.8
 
 
 @dataclass(frozen=True)
@@ -181,6 +258,15 @@ class Settings:
     primary: str = "indigo"
     accent: str = "amber"
     logo: str | None = None
+    teams: tuple[str, ...] = ()
+    """The teams listed in ``assessment.yml`` (empty: any team name is accepted)."""
+    population: int | None = None
+    """Headcount of everyone the assessment is about, for the finite-population correction."""
+    team_population: Mapping[str, int] = field(default_factory=dict)
+    thresholds: Thresholds = Thresholds()
+    plan_now: int = 5
+    plan_next: int = 10
+    form: bool = True
 
 
 @dataclass(frozen=True)
@@ -191,6 +277,12 @@ class Assessment:
     bank: Bank
     rounds: tuple[Round, ...]
     root: str = "."
+    warnings: tuple[Problem, ...] = ()
+    """What is worth saying but does not stop the run (near-duplicate team names, ...)."""
+
+    def bank_of(self, round_: Round) -> Bank:
+        """The bank a round was answered on."""
+        return round_.bank or self.bank
 
     def round(self, round_id: str | None = None) -> Round:
         """The round with this id, or the current (last) round."""

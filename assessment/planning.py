@@ -50,6 +50,9 @@ class PlanItem:
     quick_win: bool
     rank: int = 0
     horizon: Horizon = "later"
+    gain: float = 0.0
+    """Points the overall score would gain if the question reached the item's aim."""
+    requires: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ class Problem:
     """One thing wrong with the input, pointing at a file, line, column and key.
 
     Prints as ``path:line:column: key: message`` (the key is left out when the problem
-    is not about one key, such as a YAML syntax error).
+    is not about one key, such as a YAML syntax error). A warning prints the same way with
+    ``warning:`` before the message: it is reported, but does not stop the run.
     """
 
     path: str
@@ -20,14 +21,16 @@ class Problem:
     column: int = 0
     key: str = ""
     message: str = ""
+    warning: bool = False
 
     def __str__(self) -> str:
         place = printable(self.path)
         if self.line:
             place += f":{self.line}:{self.column or 1}"
+        message = ("warning: " if self.warning else "") + printable(self.message)
         if self.key:
-            return f"{place}: {printable(self.key)}: {printable(self.message)}"
-        return f"{place}: {printable(self.message)}"
+            return f"{place}: {printable(self.key)}: {message}"
+        return f"{place}: {message}"
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -14,6 +14,7 @@ from .model import Bank, Question
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 NA_VALUES = ["n/a", "na", "N/A", "NA"]
+DONT_KNOW_VALUES = ["dont-know", "don't know", "?"]
 
 
 def bank_schema() -> dict[str, Any]:
@@ -28,7 +29,9 @@ def project_schema() -> dict[str, Any]:
 
 def _answer_schema(question: Question) -> dict[str, Any]:
     scale = question.scale
-    na = {"enum": NA_VALUES, "description": "Not applicable"}
+    na: dict[str, Any] = {"enum": NA_VALUES, "description": "Not applicable"}
+    if question.dont_know:
+        na = {"enum": NA_VALUES + DONT_KNOW_VALUES, "description": "Not applicable, or don't know"}
     if scale.kind == "points":
         values = [
             {"const": int(o.id), "description": o.label, "title": o.label} for o in scale.options
@@ -56,8 +59,9 @@ def _answer_schema(question: Question) -> dict[str, Any]:
         "properties": {"answer": value, "note": {"type": "string"}},
     }
     answers = "; ".join(f"{o.id} = {o.label}" for o in scale.options)
+    others = "n/a or dont-know" if question.dont_know else "n/a"
     return {
-        "description": f"{question.text}\n\n{answers}; or n/a",
+        "description": f"{question.text}\n\n{answers}; or {others}",
         "anyOf": [value, with_note, {"type": "null"}],
     }
 

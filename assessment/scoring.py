@@ -33,6 +33,8 @@ DISAGREEMENT_MIN_N = 3
 PERCEPTION_GAP = 20.0
 
 GroupKind = Literal["all", "team", "role", "side"]
+AgreementLabel = Literal["strong", "mixed", "split"]
+Interval = tuple[float, float]
 LEADERSHIP = "leadership"
 FRONTLINE = "frontline"
 _LEADER_WORDS = re.compile(
@@ -40,6 +42,34 @@ _LEADER_WORDS = re.compile(
     r"executive|exec|owner|founder|ceo|coo|cfo|cto|cxo|cco|supervisor)\b",
     re.IGNORECASE,
 )
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A split that a partition of respondents explains: a group difference."""
+
+    kind: Literal["team", "role"]
+    eta2: float
+    groups: tuple[tuple[str, float], ...]
+    """The shown groups' mean scores, as (name, score)."""
+
+
+@dataclass(frozen=True)
+class SelfView:
+    """Leaders' own answers to a question about leaders, beside the front line's score."""
+
+    score: float
+    n: int
+    verdict: Literal["over-rating", "under-rating", "in agreement"]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """What a fact question's accountable respondent answered."""
+
+    answer_label: str
+    roles: tuple[str, ...]
+    conflicting: bool
 
 
 @dataclass(frozen=True)
@@ -57,6 +87,16 @@ class QuestionResult:
     disagreement: bool
     low_confidence: bool
     delta: float | None = None
+    interval: Interval | None = None
+    dont_know: int = 0
+    agreement: float | None = None
+    agreement_label: AgreementLabel | None = None
+    explained_by: Explained | None = None
+    delta_interval: Interval | None = None
+    delta_clear: bool | None = None
+    self_view: SelfView | None = None
+    published: bool = True
+    fact: Fact | None = None
 
 
 @dataclass(frozen=True)
@@ -75,6 +115,11 @@ class DimensionResult:
     questions: tuple[QuestionResult, ...]
     delta: float | None = None
     progress: float | None = None
+    interval: Interval | None = None
+    level_range: tuple[str, str] | None = None
+    delta_interval: Interval | None = None
+    delta_clear: bool | None = None
+    dont_know: int = 0
 
     def question(self, key: str) -> QuestionResult:
         return next(q for q in self.questions if q.key == key)
@@ -100,6 +145,11 @@ class GroupResult:
     dimensions: tuple[DimensionResult, ...]
     delta: float | None = None
     progress: float | None = None
+    interval: Interval | None = None
+    level_range: tuple[str, str] | None = None
+    delta_interval: Interval | None = None
+    delta_clear: bool | None = None
+    dont_know: int = 0
 
     def dimension(self, dimension_id: str) -> DimensionResult:
         return next(d for d in self.dimensions if d.id == dimension_id)
@@ -115,6 +165,11 @@ class DimensionGap:
     frontline: float | None
     gap: float | None
     finding: bool
+    interval: Interval | None = None
+    g: float | None = None
+    large: bool = False
+    leadership_n: int = 0
+    frontline_n: int = 0
 
 
 @dataclass(frozen=True)
@@ -135,6 +190,7 @@ class RoundResult:
     teams: tuple[GroupResult, ...]
     roles: tuple[GroupResult, ...]
     perception: PerceptionGap | None
+    findings: tuple[Finding, ...] = ()
 
     def groups(self, by: str | None = None) -> tuple[GroupResult, ...]:
         """Everyone, or the teams or roles."""
@@ -154,6 +210,29 @@ class Results:
     rounds: tuple[RoundResult, ...]
     current: RoundResult
     previous: RoundResult | None
+
+
+FindingKind = Literal[
+    "perception-gap",
+    "group-difference",
+    "disagreement",
+    "dont-know",
+    "weakest",
+    "clear-change",
+    "low-coverage",
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a reader should know, most important first in ``RoundResult.findings``."""
+
+    kind: FindingKind
+    title: str
+    detail: str
+    dimension: str | None = None
+    question: str | None = None
+    size: float | None = None
 
 
 # Small pure helpers ------------------------------------------------------------------------
@@ -245,13 +324,17 @@ def score_group(
     """Score one group of respondents on every question, dimension and overall."""
     scored: dict[str, list[float]] = {key: [] for key in bank.questions}
     na: dict[str, int] = dict.fromkeys(bank.questions, 0)
+    dont_know: dict[str, int] = dict.fromkeys(bank.questions, 0)
     active: dict[str, set[int]] = {d.id: set() for d in bank.dimensions}
     dimension_of = {key: q.dimension_id for key, q in bank.questions.items()}
     for index, sheet in enumerate(sheets):
         reached: set[str] = set()
         for key, answer in sheet.answers.items():
             if answer.score is None:
-                na[key] += 1
+                if answer.kind == "dont-know":
+                    dont_know[key] += 1
+                else:
+                    na[key] += 1
             else:
                 scored[key].append(answer.score)
                 reached.add(dimension_of[key])
@@ -262,7 +345,11 @@ def score_group(
     dimensions = []
     for dimension in bank.dimensions:
         questions = tuple(
-            score_question(q.key, scored[q.key], na[q.key], respondents, min_n)
+            replace(
+                score_question(q.key, scored[q.key], na[q.key], respondents, min_n),
+                dont_know=dont_know[q.key],
+                unanswered=respondents - len(scored[q.key]) - na[q.key] - dont_know[q.key],
+            )
             for q in dimension.questions
         )
         dimensions.append(
@@ -286,6 +373,7 @@ def score_group(
         answered=answered,
         na=sum(d.na for d in dimensions),
         unanswered=sum(d.unanswered for d in dimensions),
+        dont_know=sum(d.dont_know for d in dimensions),
         coverage=answered / asked if asked else None,
         to_target=to_target((q.score for q in all_questions), settings.target),
         low_confidence=respondents < min_n,
@@ -316,6 +404,7 @@ def _dimension_result(
         answered=answered,
         na=sum(q.na for q in questions),
         unanswered=sum(q.unanswered for q in questions),
+        dont_know=sum(q.dont_know for q in questions),
         coverage=answered / asked if asked else None,
         respondents=people,
         to_target=to_target((q.score for q in questions), settings.target),
@@ -442,8 +531,10 @@ def score_assessment(assessment: Assessment, round_id: str | None = None) -> Res
     """Score every round up to ``round_id`` (default: the last); the chosen one is current."""
     current_round = assessment.round(round_id)
     index = assessment.rounds.index(current_round)
-    bank, settings = assessment.bank, assessment.settings
-    rounds = [score_round(r, bank, settings) for r in assessment.rounds[: index + 1]]
+    settings = assessment.settings
+    rounds = [
+        score_round(r, assessment.bank_of(r), settings) for r in assessment.rounds[: index + 1]
+    ]
     previous = rounds[-2] if len(rounds) > 1 else None
     if previous is not None:
         rounds[-1] = _compare_round(rounds[-1], previous, settings.target)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import textwrap
 
-from .model import Bank, Question
+from .model import DONT_KNOW, Bank, Question
 
 NA_HINT = "n/a"
+FACT_HINT = "A fact: answer it if you are the one accountable for it; otherwise leave it blank."
 
 
 def _comment(text: str, indent: str, width: int = 88) -> list[str]:
@@ -19,12 +20,15 @@ def _comment(text: str, indent: str, width: int = 88) -> list[str]:
 
 def _allowed(question: Question) -> str:
     scale = question.scale
+    others = f" · {NA_HINT}" + (f" · {DONT_KNOW}" if question.dont_know else "")
     if scale.kind == "points":
-        return " · ".join(f"{o.id} {o.label}" for o in scale.options) + f" · {NA_HINT}"
+        return " · ".join(f"{o.id} {o.label}" for o in scale.options) + others
     if scale.kind == "choices":
-        return " · ".join(f"{o.id} ({o.label})" for o in scale.options) + f" · {NA_HINT}"
-    return "select all that apply, as a list such as [a, b]: " + " · ".join(
-        f"{o.id} ({o.label})" for o in scale.options
+        return " · ".join(f"{o.id} ({o.label})" for o in scale.options) + others
+    return (
+        "select all that apply, as a list such as [a, b]: "
+        + " · ".join(f"{o.id} ({o.label})" for o in scale.options)
+        + others
     )
 
 
@@ -39,7 +43,8 @@ def answer_sheet_template(bank: Bank, schema_path: str | None, team: str = "") -
     lines += [
         f"# Answer sheet: {bank.title} ({bank.id} {bank.version})",
         "# Answer each question with the number or id shown under it; write n/a where a",
-        "# question does not apply to your team; leave blank what you cannot answer.",
+        "# question does not apply to your team, dont-know where you cannot tell; leave",
+        "# blank what you would rather not answer.",
         "# To add a note: strategy.example: {answer: 3, note: Why we answered so.}",
         "",
         "respondent:          # optional: your name or initials; not shown in the report",
@@ -51,6 +56,8 @@ def answer_sheet_template(bank: Bank, schema_path: str | None, team: str = "") -
         lines += ["", f"  # == {dimension.title} " + "=" * max(3, 70 - len(dimension.title))]
         for question in dimension.questions:
             lines += ["", *_comment(question.text, "  ")]
+            if question.kind == "fact":
+                lines += _comment(FACT_HINT, "  ")
             lines += _comment(_allowed(question), "  ")
             lines.append(f"  {question.key}:")
     return "\n".join(line.rstrip() for line in lines) + "\n"

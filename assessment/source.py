@@ -148,10 +148,12 @@ class Document:
             mark = node.start_mark
         return (mark.line + 1, mark.column + 1)
 
-    def problem(self, location: Location, message: str, *, key: bool = False) -> Problem:
-        """A problem at ``location`` (a path of keys and list indexes into the document)."""
+    def problem(
+        self, location: Location, message: str, *, key: bool = False, warning: bool = False
+    ) -> Problem:
+        """A problem (or a warning) at ``location``, a path of keys and list indexes."""
         line, column = self.locate(location, key=key)
-        return Problem(self.path, line, column, format_location(location), message)
+        return Problem(self.path, line, column, format_location(location), message, warning)
 
 
 def format_location(location: Sequence[str | int]) -> str:

@@ -106,6 +106,9 @@ def spec_problems(
             message = f"{show_value(value)} is not a valid id: {ID_RULE} characters"
         elif kind == "string_too_short":
             message = "must not be empty"
+        elif kind == "string_too_long":
+            limit = ctx.get("max_length")
+            message = f"must be at most {limit} characters long, got {show_value(value)}"
         elif kind == "too_short":
             message = "must list at least one item"
         elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
@@ -118,6 +121,8 @@ def spec_problems(
             message = f"must be {bound[0]} {number_text(ctx[bound[1]])}, got {show_value(value)}"
         elif kind == "finite_number":
             message = f"must be a finite number, got {show_value(value)}"
+        elif kind == "value_error":
+            message = str(ctx.get("error", item["msg"]))
         elif kind == "literal_error":
             message = f"must be one of {ctx.get('expected')}, got {show_value(value)}"
         elif kind in _EXPECTED:

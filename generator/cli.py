@@ -18,14 +18,14 @@ import shlex
 import shutil
 import signal
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from assessment import __version__
-from assessment.problems import InputError
+from assessment.problems import InputError, Problem
 
 from .editor import SCHEMA_FOLDER as SCHEMA_FOLDER  # what the other commands import
 from .editor import SCHEMA_MARK as SCHEMA_MARK
@@ -107,9 +107,10 @@ class _Commands(click.Group):
             problems = error.problems
             for problem in problems:
                 click.echo(str(problem), err=True)
+            errors = [p for p in problems if not p.warning]
             # No count under a lone "project folder not found": there is no file to count.
-            if len(problems) > 1 or os.path.lexists(problems[0].path):
-                count, files = len(problems), len({p.path for p in problems})
+            if len(errors) != 1 or os.path.lexists(errors[0].path):
+                count, files = len(errors), len({p.path for p in errors})
                 click.echo(
                     f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}",
                     err=True,
@@ -163,6 +164,12 @@ def _write_project(directory: Path, bank: Bank, bank_id: str, client: str) -> No
     write_editor_settings(directory)
     # No schema line: the editor settings cover the template and every copy of it.
     _write_new(directory / TEMPLATE_FILE, answer_sheet_template(bank, None))
+
+
+def _warn(warnings: Iterable[Problem]) -> None:
+    """Print what is worth knowing but did not stop the run, one line each."""
+    for warning in warnings:
+        click.echo(str(warning), err=True)
 
 
 def _write_new(path: Path, text: str) -> None:
@@ -280,6 +287,7 @@ def validate(project: str) -> None:
     from .terminal import validate_summary
 
     assessment = load_assessment(project)
+    _warn(assessment.warnings)
     click.echo(validate_summary(assessment, project))
 
 
@@ -317,11 +325,12 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
             "team and role (its teams and roles)"
         )
     assessment = load_assessment(project)
+    _warn(assessment.warnings)
     known = [r.id for r in assessment.rounds]
     if round_id is not None and round_id not in known:
         _fail(f"unknown round '{round_id}'; rounds are: {', '.join(known)}")
     results = score_assessment(assessment, round_id)
-    plan = make_plan(results, assessment.bank)
+    plan = make_plan(results, assessment.bank_of(assessment.round(round_id)))
     if output == "json":
         document = results_document(assessment, results, plan)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
@@ -438,6 +447,7 @@ def build(
         _fail(str(error))
     except BuildError as error:
         raise click.ClickException(str(error)) from None
+    _warn(report.warnings)
     what = "MkDocs project" if docs_only else "site"
     click.echo(
         f"Built the {what}: {report.pages} pages, {report.charts} charts "

@@ -278,7 +278,13 @@ def serve(project: Path, host: str, port: int, report: Report) -> None:
             polling_interval=POLLING_INTERVAL,
         )
         rebuild()
-        report(f"Serving {project} at {url} (Ctrl+C to stop)")
+        listen = server.server_activate
+
+        def listen_then_say() -> None:  # "Serving" only once the port takes connections
+            listen()
+            report(f"Serving {project} at {url} (Ctrl+C to stop)")
+
+        server.server_activate = listen_then_say  # type: ignore[method-assign]
         try:
             server.serve()  # type: ignore[no-untyped-call]
         except OSError as error:  # taken since check_port looked

@@ -59,6 +59,7 @@ class BuildReport:
     charts: int
     charts_rendered: int
     engine: str | None
+    warnings: tuple[Problem, ...] = ()
 
 
 # Charts, rendered once per distinct content ------------------------------------------------
@@ -328,4 +329,11 @@ def _build(
             raise BuildError(
                 f"{target}: not built ({error.strerror}); the previous output is untouched"
             ) from None
-    return BuildReport(target, pages, len(charts), rendered, None if docs_only else engine)
+    return BuildReport(
+        target,
+        pages,
+        len(charts),
+        rendered,
+        None if docs_only else engine,
+        assessment.warnings,
+    )

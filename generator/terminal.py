@@ -83,7 +83,7 @@ def score_table(
     assessment: Assessment, results: Results, plan: TuneUpPlan, by: str | None = None
 ) -> str:
     """The current round's scores by dimension, for everyone or for each team or role."""
-    bank = assessment.bank
+    bank = assessment.bank_of(assessment.round(results.current.id))
     current = results.current
     lines = [
         f"{assessment.settings.client} · round {current.id} · {current.respondents} respondents"

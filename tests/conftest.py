@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from assessment.loading import load_assessment
+from assessment.model import Assessment
 from assessment.problems import InputError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -67,6 +68,7 @@ dimensions:
 
 WriteProject = Callable[..., Path]
 Problems = Callable[[dict[str, str | bytes]], list[str]]
+Load = Callable[[dict[str, str | bytes]], Assessment]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -122,5 +124,17 @@ def problems_of(
         with pytest.raises(InputError) as caught:
             load_assessment("proj")
         return [str(problem) for problem in caught.value.problems]
+
+    return load
+
+
+@pytest.fixture
+def loaded(write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Load:
+    """Write a project from texts and load it as ``proj``; it must be valid."""
+    monkeypatch.chdir(tmp_path)
+
+    def load(files: dict[str, str | bytes]) -> Assessment:
+        write_project(files)
+        return load_assessment("proj")
 
     return load

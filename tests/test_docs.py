@@ -31,8 +31,9 @@ def test_readme_answer_sheet_is_valid() -> None:
     sheet, problems = build_sheet(document, bank)
     assert problems == []
     assert sheet is not None
-    assert sheet.answers["capabilities.channels"].value == ["chat", "email"]
-    assert sheet.answers["needs.journey-map"].score is None  # n/a
+    assert sheet.answers["needs.signals"].value == ["surveys", "contact-reasons"]
+    assert sheet.answers["needs.journey-map"].kind == "na"
+    assert sheet.answers["needs.partners"].kind == "dont-know"
     assert "expectations.prevention" not in sheet.answers  # blank: unanswered
 
 
@@ -42,13 +43,13 @@ respondent: alice
 team: Support
 role: Team lead
 answers:
-  strategy.segments: partly
-  strategy.shared-with-staff: 3
-  strategy.key-moments: 4
-  strategy.written-plan: 7
-  strategy.service-as-loyalty: 4
-  strategy.plan-review: quarterly
-  strategy.retention-goal: 3
+  strategy.segments: described
+  strategy.plan-in-my-work: my-part
+  strategy.key-moments: listed
+  strategy.customer-plan: 4
+  strategy.service-value: both
+  strategy.improvement-time: now-and-then
+  strategy.retention-goal: side-by-side
 """
 
 

@@ -28,6 +28,8 @@ LENS_SCHEMA = json.loads(
     (ROOT / "tests/fixtures/surveys/wa-custom-lens.schema.json").read_text(encoding="utf-8")
 )
 CX_CORE = load_bank(bundled_banks()["cx-core"])
+CX_CORE_1 = load_bank(ACME / "banks" / "cx-core-1.0.yml")
+"""Version 1.0, kept in the example for its first round: its questions use shared scales."""
 
 
 def run(*args: str | os.PathLike[str]) -> Result:
@@ -83,6 +85,8 @@ def test_csv_out_file_is_for_excel_and_never_overwritten(
 def _as_typed(question: Question, answer: Answer, style: int) -> str:
     """An answer as a person types it into the exported sheet: labels, numbers, either join."""
     scale = question.scale
+    if answer.kind == "dont-know":
+        return "don't know" if style % 2 else "dont-know"
     if answer.score is None:
         return "n/a"
     if scale.kind == "points":
@@ -98,32 +102,57 @@ def _as_typed(question: Question, answer: Answer, style: int) -> str:
 
 
 def _figures(group: GroupResult) -> list[tuple[Any, ...]]:
-    rows: list[tuple[Any, ...]] = [("all", group.score, group.answered, group.na)]
+    rows: list[tuple[Any, ...]] = [("all", group.score, group.answered, group.na, group.dont_know)]
     for dimension in group.dimensions:
-        rows.append((dimension.id, dimension.score, dimension.answered, dimension.na))
-        rows += [(q.key, q.score, q.n, q.na, q.unanswered) for q in dimension.questions]
+        rows.append(
+            (dimension.id, dimension.score, dimension.answered, dimension.na, dimension.dont_know)
+        )
+        rows += [
+            (q.key, q.score, q.n, q.na, q.dont_know, q.unanswered) for q in dimension.questions
+        ]
     return rows
 
 
+@pytest.mark.parametrize(
+    ("round_id", "bank_line"),
+    [
+        pytest.param("2026-q2", "bank: banks/cx-core-1.0.yml", id="1.0"),
+        pytest.param(
+            "2026-q4",
+            "bank: cx-core",
+            id="2.0",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason='issue 8: the survey import does not read "don\'t know" yet '
+                "(assessment/importing.py); 2026-q4 has 54 such answers",
+            ),
+        ),
+    ],
+)
 def test_round_trip_export_fill_import_gives_the_same_scores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, round_id: str, bank_line: str
 ) -> None:
-    """Acme's 2026-q4 answers typed into the exported CSV score as their YAML sheets do."""
+    """Each Acme round's answers typed into the exported CSV of the bank they were answered
+    on score as their YAML sheets do."""
     project = tmp_path / "acme"
-    shutil.copytree(ACME, project, ignore=shutil.ignore_patterns("site", "2026-q4"))
+    shutil.copytree(ACME, project, ignore=shutil.ignore_patterns("site", "answers"))
+    (project / "assessment.yml").write_text(
+        f"client: Acme Outdoor Co.\n{bank_line}\nrounds: [{round_id}]\n", encoding="utf-8"
+    )
     original = load_assessment(ACME)
+    bank = original.bank_of(original.round(round_id))
     monkeypatch.chdir(tmp_path)
     assert run("export", "acme", "--out", "survey.csv").exit_code == 0
     with open("survey.csv", encoding="utf-8-sig", newline="") as exported:
         header = next(csv.reader(exported))
     keys = [column.split(":")[0] for column in header[3:]]
-    assert keys == list(original.bank.questions)
+    assert keys == list(bank.questions)
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(header)
-    for style, sheet in enumerate(original.round("2026-q4").sheets):
+    for style, sheet in enumerate(original.round(round_id).sheets):
         cells = [
-            _as_typed(original.bank.questions[key], sheet.answers[key], style)
+            _as_typed(bank.questions[key], sheet.answers[key], style)
             if key in sheet.answers
             else ""
             for key in keys
@@ -131,12 +160,12 @@ def test_round_trip_export_fill_import_gives_the_same_scores(
         writer.writerow([sheet.respondent, sheet.team, sheet.role or "", *cells])
     Path("filled.csv").write_text(buffer.getvalue(), encoding="utf-8-sig")
 
-    result = run("import", "filled.csv", "acme", "--round", "2026-q4")
+    result = run("import", "filled.csv", "acme", "--round", round_id)
     assert result.exit_code == 0, result.output
     imported = load_assessment("acme")
-    before = score_assessment(original, "2026-q4").current
-    after = score_assessment(imported, "2026-q4").current
-    assert after.respondents == before.respondents == len(original.round("2026-q4").sheets)
+    before = score_assessment(original, round_id).current
+    after = score_assessment(imported, round_id).current
+    assert after.respondents == before.respondents == len(original.round(round_id).sheets)
     # The same answers through CSV and YAML: fsum makes the scores equal to the bit.
     assert _figures(after.all) == _figures(before.all)
     for team_before, team_after in zip(before.teams, after.teams, strict=True):
@@ -160,9 +189,9 @@ def test_lens_validates_against_the_documented_format(tmp_path: Path) -> None:
 
 
 def test_lens_pillars_are_dimensions_and_choices_the_answers() -> None:
-    lens = custom_lens(CX_CORE)
-    assert [p["id"] for p in lens["pillars"]] == [d.id for d in CX_CORE.dimensions]
-    assert [p["name"] for p in lens["pillars"]] == [d.title for d in CX_CORE.dimensions]
+    lens = custom_lens(CX_CORE_1)
+    assert [p["id"] for p in lens["pillars"]] == [d.id for d in CX_CORE_1.dimensions]
+    assert [p["name"] for p in lens["pillars"]] == [d.title for d in CX_CORE_1.dimensions]
     plan = lens["pillars"][0]["questions"][0]
     assert plan["id"] == "strategy_written_plan"
     assert [c["title"] for c in plan["choices"]] == [
@@ -185,7 +214,7 @@ def test_lens_pillars_are_dimensions_and_choices_the_answers() -> None:
 
 
 def test_lens_improvement_plans_are_the_tune_ups_that_apply() -> None:
-    plan = custom_lens(CX_CORE)["pillars"][0]["questions"][0]
+    plan = custom_lens(CX_CORE_1)["pillars"][0]["questions"][0]
     texts = [c["improvementPlan"]["displayText"] for c in plan["choices"]]
     # written-plan has tune-ups below 40 ("Write a one-page…") and below 75 ("Tie every…").
     assert texts[0].startswith("Write a one-page customer strategy: Spend half a day")
@@ -195,6 +224,36 @@ def test_lens_improvement_plans_are_the_tune_ups_that_apply() -> None:
     assert texts[3] == texts[4] == "No tune-up applies at this answer: keep doing what works."
     assert plan["riskRules"] == [
         {"condition": "strategy_written_plan_4 || strategy_written_plan_5", "risk": "NO_RISK"},
+        {"condition": "default", "risk": "HIGH_RISK"},
+    ]
+
+
+def test_lens_choices_of_an_anchored_question_are_its_own() -> None:
+    plan = custom_lens(CX_CORE)["pillars"][0]["questions"][0]
+    assert plan["id"] == "strategy_customer_plan"
+    assert [c["title"] for c in plan["choices"]] == [
+        "None I know of",
+        "In leaders' heads",
+        "Written, not shared",
+        "Shared, with named owners",
+        "Reviewed every quarter against figures",
+    ]
+    texts = [c["improvementPlan"]["displayText"] for c in plan["choices"]]
+    # Choices score 0, 25, 50, 75, 100; the tune-ups apply below 50 ("Agree a one-page…")
+    # and below 90 ("Review the customer plan…").
+    assert texts[0] == texts[1]
+    assert texts[0].startswith("Agree a one-page customer plan: ")
+    assert "Review the customer plan every quarter against figures: " in texts[0]
+    assert texts[2] == texts[3]
+    assert texts[2].startswith("Review the customer plan every quarter against figures: ")
+    assert "one-page" not in texts[2]
+    assert texts[4] == "No tune-up applies at this answer: keep doing what works."
+    assert plan["riskRules"] == [
+        {"condition": "strategy_customer_plan_reviewed", "risk": "NO_RISK"},
+        {
+            "condition": "strategy_customer_plan_written || strategy_customer_plan_shared",
+            "risk": "MEDIUM_RISK",
+        },
         {"condition": "default", "risk": "HIGH_RISK"},
     ]
 

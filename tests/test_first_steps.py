@@ -246,7 +246,7 @@ def test_the_pdf_hint_works_from_a_clone_too(
 
 
 SMALL_ROLES = {
-    f"answers/{name}.yml": f"team: X\nrole: {role}\nanswers:\n  alpha.one: 4\n"
+    f"answers/{name}.yml": f"respondent: {name}\nteam: X\nrole: {role}\nanswers:\n  alpha.one: 4\n"
     for name, role in [("a", "Agent"), ("b", "Agent"), ("c", "Lead"), ("d", "Lead")]
 }
 

@@ -13,15 +13,22 @@ import pytest
 from click.testing import CliRunner, Result
 
 from assessment.importing import SurveyImport, read_mapping, read_survey
-from assessment.loading import answer_score, bundled_banks, load_assessment, load_bank
+from assessment.loading import answer_score, load_assessment, load_bank
 from assessment.problems import InputError
 from generator.cli import cli
 
-from .conftest import ROOT, WriteProject
+from .conftest import ACME, ROOT, WriteProject
 
 SURVEYS = ROOT / "tests" / "fixtures" / "surveys"
-CX_CORE = load_bank(bundled_banks()["cx-core"])
-CX_PROJECT = "client: Test Co\nbank: cx-core\nrounds: [2026-q4]\n"
+# The survey fixtures were made from cx-core 1.0 (their column titles are its question
+# texts), so these tests use that bank, as the Acme example keeps it for its first round.
+CX_CORE_FILE = ACME / "banks" / "cx-core-1.0.yml"
+CX_CORE = load_bank(CX_CORE_FILE)
+CX_PROJECT = "client: Test Co\nbank: bank.yml\nrounds: [2026-q4]\n"
+CX_FILES: dict[str, str | bytes] = {
+    "assessment.yml": CX_PROJECT,
+    "bank.yml": CX_CORE_FILE.read_text(encoding="utf-8"),
+}
 FIXTURE_EMAILS = ("ana.lopez@", "emma.schulz@", "noah.berg@")
 FIXTURE_NAMES = ("Emma Schulz", "Noah Berg", "Jürgen Weiß")
 
@@ -153,7 +160,7 @@ def test_spreadsheet_in_windows_1252_with_semicolons() -> None:
 def test_every_fixture_imports_into_a_valid_project(
     name: str, write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_project({"assessment.yml": CX_PROJECT})
+    write_project(CX_FILES)
     monkeypatch.chdir(tmp_path)
     result = run("import", SURVEYS / name, "proj", "--round", "2026-q4")
     assert result.exit_code == 0, result.output
@@ -172,7 +179,7 @@ def test_every_fixture_imports_into_a_valid_project(
 def test_import_writes_one_sheet_per_respondent(
     write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_project({"assessment.yml": CX_PROJECT})
+    write_project(CX_FILES)
     monkeypatch.chdir(tmp_path)
     result = run("import", SURVEYS / "google-forms.csv", "proj", "--round", "2026-q4")
     assert result.exit_code == 0, result.output
@@ -206,7 +213,7 @@ def test_import_writes_one_sheet_per_respondent(
 def test_keep_identity_names_the_sheets(
     write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_project({"assessment.yml": CX_PROJECT})
+    write_project(CX_FILES)
     monkeypatch.chdir(tmp_path)
     result = run(
         "import", SURVEYS / "microsoft-forms.csv", "proj", "--round", "2026-q4", "--keep-identity"
@@ -220,9 +227,7 @@ def test_keep_identity_names_the_sheets(
 def test_existing_sheets_are_not_overwritten_without_force(
     write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = write_project(
-        {"assessment.yml": CX_PROJECT, "answers/2026-q4/stores/respondent-003.yml": "mine\n"}
-    )
+    project = write_project({**CX_FILES, "answers/2026-q4/stores/respondent-003.yml": "mine\n"})
     monkeypatch.chdir(tmp_path)
     result = run("import", SURVEYS / "google-forms.csv", "proj", "--round", "2026-q4")
     assert result.exit_code == 2
@@ -241,7 +246,7 @@ def test_existing_sheets_are_not_overwritten_without_force(
 def test_a_second_file_for_the_same_round_numbers_on(
     write_project: WriteProject, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write_project({"assessment.yml": CX_PROJECT})
+    write_project(CX_FILES)
     monkeypatch.chdir(tmp_path)
     assert run("import", SURVEYS / "google-forms.csv", "proj", "--round", "2026-q4").exit_code == 0
     clash = run("import", SURVEYS / "typeform.csv", "proj", "--round", "2026-q4")
@@ -265,7 +270,7 @@ def test_a_second_file_for_the_same_round_numbers_on(
         (CX_PROJECT, [], "Error: give --round: this project's rounds are 2026-q4"),
         (CX_PROJECT, ["--round", "2027"], "Error: unknown round '2027'; this project's rounds"),
         (
-            "client: Test Co\nbank: cx-core\n",
+            "client: Test Co\nbank: bank.yml\n",
             ["--round", "2026-q4"],
             "Error: --round 2026-q4: this project has no rounds in assessment.yml; leave it out",
         ),
@@ -275,7 +280,7 @@ def test_a_second_file_for_the_same_round_numbers_on(
 def test_round_must_be_one_of_the_projects(
     config: str, args: list[str], message: str, write_project: WriteProject
 ) -> None:
-    project = write_project({"assessment.yml": config})
+    project = write_project({**CX_FILES, "assessment.yml": config})
     result = run("import", SURVEYS / "google-forms.csv", project, *args)
     assert result.exit_code == 2
     assert result.stderr.startswith(message)

@@ -19,16 +19,30 @@ from assessment.source import parse_text
 from .conftest import ACME
 
 ACME_SHEETS = sorted(ACME.glob("answers/**/*.yml"))
+OLD_ROUND = "2026-q2"
+"""Acme's first round, answered on version 1.0 of cx-core (kept in the example)."""
 
 
 @pytest.fixture(scope="module")
 def bank() -> Bank:
+    """cx-core 1.0 as kept in the example: a format 1 bank with points, choices and multi."""
+    return load_bank(ACME / "banks" / "cx-core-1.0.yml")
+
+
+@pytest.fixture(scope="module")
+def core() -> Bank:
+    """The bundled cx-core: format 2, each question with its own anchored choices."""
     return load_bank(bundled_banks()["cx-core"])
 
 
 @pytest.fixture(scope="module")
 def sheet_validator(bank: Bank) -> Draft202012Validator:
     return validator(sheet_schema(bank))
+
+
+@pytest.fixture(scope="module")
+def core_validator(core: Bank) -> Draft202012Validator:
+    return validator(sheet_schema(core))
 
 
 def validator(schema: dict[str, Any]) -> Draft202012Validator:
@@ -65,12 +79,16 @@ def test_bundled_bank_matches_the_bank_schema():
 
 
 def test_acme_has_sheets():
-    assert len(ACME_SHEETS) == 32
+    assert len(ACME_SHEETS) == 16 + 18
 
 
 @pytest.mark.parametrize("path", ACME_SHEETS, ids=lambda p: "/".join(p.parts[-3:]))
-def test_acme_sheets_match_the_sheet_schema(sheet_validator: Draft202012Validator, path: Path):
-    assert errors(sheet_validator, as_editor_sees(path)) == []
+def test_acme_sheets_match_the_sheet_schema(
+    sheet_validator: Draft202012Validator, core_validator: Draft202012Validator, path: Path
+):
+    """Each sheet matches the schema of the bank its round was answered on."""
+    checker = sheet_validator if path.parts[-3] == OLD_ROUND else core_validator
+    assert errors(checker, as_editor_sees(path)) == []
 
 
 def test_acme_assessment_matches_the_project_schema():
@@ -130,8 +148,36 @@ def test_sheet_schema_describes_each_question_with_its_text(bank: Bank):
     assert description.startswith(question.text)
 
 
+@pytest.mark.parametrize(
+    ("answers", "refused"),
+    [
+        ({"strategy.customer-plan": "shared"}, False),
+        ({"strategy.customer-plan": "dont-know"}, False),
+        ({"strategy.customer-plan": "n/a"}, False),
+        ({"needs.signals": ["surveys", "returns"]}, False),
+        ({"strategy.customer-plan": 3}, True),
+        ({"strategy.customer-plan": "Shared, with named owners"}, True),
+        ({"strategy.plan-in-my-work": "dont-know"}, True),
+    ],
+    ids=["anchored", "dont-know", "n/a", "multi", "number", "label", "no-dont-know"],
+)
+def test_sheet_schema_of_a_format_2_bank_agrees_with_the_tool(
+    core: Bank, core_validator: Draft202012Validator, answers: dict[str, Any], refused: bool
+):
+    sheet = {"team": "Support", "answers": answers}
+    assert bool(errors(core_validator, sheet)) == refused
+    assert len(tool_problems(core, sheet)) == int(refused)
+
+
 def test_template_with_a_team_matches_the_sheet_schema(
     bank: Bank, sheet_validator: Draft202012Validator
 ):
     data = yaml.safe_load(answer_sheet_template(bank, None, "Support"))
     assert errors(sheet_validator, data) == []
+
+
+def test_template_of_a_format_2_bank_matches_its_sheet_schema(
+    core: Bank, core_validator: Draft202012Validator
+):
+    data = yaml.safe_load(answer_sheet_template(core, None, "Support"))
+    assert errors(core_validator, data) == []

@@ -153,13 +153,13 @@ def test_serve_watches_banks_and_logo_anywhere_shows_problems_and_stops_on_sigte
     server = Served(project, tmp_path / "tmp")
     served.append(server)
     server.wait_for(lambda lines: any(line.startswith("Serving ") for line in lines))
-    assert "Question one" in server.page("/bank/")
+    assert "Question one" in server.page("/bank.html")
 
     # A bank outside banks/ and outside the project, and a logo in a folder of its own.
     rebuilt = server.count("Rebuilt in ")
     shared.write_text(MINI_BANK.replace("Question one", "Question uno"), encoding="utf-8")
     server.wait_for(lambda _: server.count("Rebuilt in ") > rebuilt)
-    assert "Question uno" in server.page("/bank/")
+    assert "Question uno" in server.page("/bank.html")
     rebuilt = server.count("Rebuilt in ")
     (project / "images" / "logo.svg").write_text(LOGO.replace('"8"', '"9"'), encoding="utf-8")
     server.wait_for(lambda _: server.count("Rebuilt in ") > rebuilt)
