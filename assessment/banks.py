@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pydantic
 
 from .formats import ID_PATTERN, ID_RULE, BankSpec, QuestionSpec, ScaleSpec
+from .markup import ImageFolder, markup_problems
 from .model import (
     DONT_KNOW_ANSWERS,
     NOT_APPLICABLE,
@@ -24,8 +25,6 @@ from .problems import InputError, Problem, did_you_mean
 from .source import Document, Location, read_document
 from .spec_errors import number_text, show_value, spec_problems
 
-_RAW_HTML = re.compile(r"<(?!https?://|mailto:)[a-zA-Z!/?]")
-_UNSAFE_LINK = re.compile(r"\b(?:javascript|vbscript|data)\s*:", re.IGNORECASE)
 _ID = re.compile(ID_PATTERN)
 
 
@@ -42,20 +41,6 @@ def bundled_banks() -> dict[str, Path]:
     """The bank ids shipped with the tool and their files."""
     folder = bundled_path("banks")
     return {p.stem: p for p in sorted(folder.glob("*.yml"))}
-
-
-def _markdown_problems(document: Document, texts: Iterable[tuple[Location, str]]) -> list[Problem]:
-    problems = []
-    for location, text in texts:
-        if _RAW_HTML.search(text):
-            problems.append(
-                document.problem(location, "raw HTML is not allowed in bank text; use Markdown")
-            )
-        if _UNSAFE_LINK.search(text):
-            problems.append(
-                document.problem(location, "javascript:, vbscript: and data: links are not allowed")
-            )
-    return problems
 
 
 def _build_scale(
@@ -142,8 +127,14 @@ def _unique_options(
     return tuple(result)
 
 
-def build_bank(document: Document) -> tuple[Bank | None, list[Problem]]:
-    """Check a parsed bank file and build the :class:`Bank` it describes."""
+def build_bank(
+    document: Document, images: ImageFolder | None = None
+) -> tuple[Bank | None, list[Problem]]:
+    """Check a parsed bank file and build the :class:`Bank` it describes.
+
+    ``images`` is where images in its Markdown must be (the project); without it only
+    their addresses are checked.
+    """
     try:
         spec = BankSpec.model_validate(document.data)
     except pydantic.ValidationError as error:
@@ -206,7 +197,7 @@ def build_bank(document: Document) -> tuple[Bank | None, list[Problem]]:
                 d_spec.short,
             )
         )
-    problems += _markdown_problems(document, texts)
+    problems += markup_problems(document, texts, images)
     problems += _link_problems(document, spec, dimensions)
     if problems:
         return None, problems
@@ -505,12 +496,12 @@ def _own_choices(
     return Scale(f"{q_spec.id}-choices", "multi" if multi else "choices", options)
 
 
-def load_bank(path: Path, display: str | None = None) -> Bank:
+def load_bank(path: Path, display: str | None = None, images: ImageFolder | None = None) -> Bank:
     """Load one bank file, raising :class:`InputError` with every problem found."""
     document, problems = read_document(path, display)
     if document is None:
         raise InputError(problems)
-    bank, bank_problems = build_bank(document)
+    bank, bank_problems = build_bank(document, images)
     if bank is None or problems:
         raise InputError(problems + bank_problems)
     return bank

@@ -13,12 +13,11 @@ Both are pure functions returning text or data; nothing here writes a file.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Sequence
 from typing import Any
 
+from .cells import csv_text
 from .model import Bank, Option, Question, TuneUp
 
 CSV_PERSON_COLUMNS = ("respondent", "team", "role")
@@ -45,12 +44,14 @@ class ExportError(ValueError):
 def allowed_answers(question: Question) -> str:
     """A question's allowed answers as a survey states them: labels people can type."""
     scale = question.scale
+    unscored = " · n/a · don't know" if question.dont_know else " · n/a"
     if scale.kind == "points":
-        return " · ".join(f"{o.id} {o.label}" for o in scale.options) + " · n/a"
+        return " · ".join(f"{o.id} {o.label}" for o in scale.options) + unscored
     labels = " · ".join(o.label for o in scale.options)
     if scale.kind == "choices":
-        return f"{labels} · n/a"
-    return f'select all that apply, separated by ";": {labels} (or n/a)'
+        return labels + unscored
+    unscored = "or n/a, or don't know" if question.dont_know else "or n/a"
+    return f'select all that apply, separated by ";": {labels} ({unscored})'
 
 
 def csv_header(question: Question) -> str:
@@ -60,10 +61,8 @@ def csv_header(question: Question) -> str:
 
 def survey_csv(bank: Bank) -> str:
     """The bank as a CSV with a header row only: who answered, then one column per question."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*CSV_PERSON_COLUMNS, *(csv_header(q) for q in bank.questions.values())])
-    return buffer.getvalue()
+    header = [*CSV_PERSON_COLUMNS, *(csv_header(q) for q in bank.questions.values())]
+    return csv_text([header], line_end="\r\n")
 
 
 # The AWS Well-Architected custom lens ---------------------------------------------------------

@@ -14,6 +14,8 @@ import pydantic
 from .answers import BadAnswer, answer_score, build_sheet
 from .banks import build_bank, bundled_banks, bundled_path, load_bank, merge_banks
 from .formats import ProjectSpec
+from .logo import logo_problem
+from .markup import ImageFolder
 from .model import PROJECT_FILE, Assessment, Bank, Round, Settings, Thresholds
 from .names import folded, merge_names
 from .problems import InputError, Problem, did_you_mean
@@ -89,7 +91,7 @@ def _load_banks(
             problems.append(document.problem(at, f"bank file not found: {shown}"))
             continue
         try:
-            bank = load_bank(path, shown)
+            bank = load_bank(path, shown, ImageFolder(root, display))
         except InputError as error:
             problems += error.problems
             continue
@@ -124,18 +126,8 @@ def _settings(
                 )
             )
     logo = spec.branding.logo
-    if logo is not None:
-        logo_path = root / logo
-        if not logo_path.resolve().is_relative_to(root.resolve()):
-            problems.append(
-                document.problem(("branding", "logo"), "the logo must be inside the project")
-            )
-        elif not logo_path.is_file():
-            problems.append(
-                document.problem(
-                    ("branding", "logo"), f"logo file not found: {join(display, logo)}"
-                )
-            )
+    if logo is not None and (problem := logo_problem(root, logo, join(display, logo))):
+        problems.append(document.problem(("branding", "logo"), problem))
     roles = spec.roles
     thresholds = spec.thresholds
     if thresholds.agreement_mixed > thresholds.agreement_strong:

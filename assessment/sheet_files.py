@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .answer_folders import LINKED_FOLDER
 from .answers import build_sheet
 from .model import PROJECT_FILE, Bank, Sheet
 from .names import Field, NamePlace
@@ -51,11 +52,10 @@ def answer_files(root: Path, display: str) -> Iterator[tuple[Path, str, list[Pro
     answers = root / "answers"
     real_root = Path(os.path.realpath(root))
     if answers.is_symlink():
-        message = "is a link to a folder; answer folders must be real folders (not followed)"
         yield (
             answers,
             join(display, "answers"),
-            [Problem(join(display, "answers"), 0, 0, "", message)],
+            [Problem(join(display, "answers"), 0, 0, "", LINKED_FOLDER)],
         )
         return
     for folder, dirnames, filenames in os.walk(answers):
@@ -81,10 +81,7 @@ def answer_files(root: Path, display: str) -> Iterator[tuple[Path, str, list[Pro
             link = Path(folder) / name
             if link.is_symlink():
                 shown = join(display, link.relative_to(root).as_posix())
-                message = (
-                    "is a link to a folder; answer folders must be real folders (not followed)"
-                )
-                yield link, shown, [Problem(shown, 0, 0, "", message)]
+                yield link, shown, [Problem(shown, 0, 0, "", LINKED_FOLDER)]
 
 
 def stray_sheets(root: Path, display: str) -> list[Problem]:

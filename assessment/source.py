@@ -114,6 +114,8 @@ class Document:
     path: str
     data: Any
     root: Node | None
+    text: str = ""
+    """The file as read, to point at a place inside a long value (see ``assessment.markup``)."""
 
     def locate(self, location: Location, *, key: bool = False) -> tuple[int, int]:
         """Return the 1-based (line, column) of the value at ``location``.
@@ -444,7 +446,7 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
         return None, [*builder.problems, problem]
     # Duplicate keys and refused tags are reported, but the rest of the file is still
     # checked, so one run shows every problem.
-    return Document(display, data, root), builder.problems
+    return Document(display, data, root, text), builder.problems
 
 
 def read_document(path: Path, display: str | None = None) -> tuple[Document | None, list[Problem]]:

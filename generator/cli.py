@@ -9,9 +9,7 @@ engine), 130 for Ctrl-C and 143 for SIGTERM.
 
 from __future__ import annotations
 
-import csv
 import importlib
-import io
 import json
 import os
 import shlex
@@ -312,6 +310,7 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
       cxmaturity score acme --by team
       cxmaturity score acme --format json > scores.json
     """
+    from assessment.cells import records_csv
     from assessment.document import CSV_COLUMNS, results_document, results_rows
     from assessment.loading import load_assessment
     from assessment.planning import plan as make_plan
@@ -335,11 +334,7 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
         document = results_document(assessment, results, plan)
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif output == "csv":
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(results_rows(results, by))
-        click.echo(buffer.getvalue(), nl=False)
+        click.echo(records_csv(CSV_COLUMNS, results_rows(results, by)), nl=False)
         hidden = [g.name for g in results.current.groups(by) if not g.shown] if by else []
         if hidden:
             click.echo(

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING
 
 import click
 
+from assessment.problems import printable
+
 from .cli import SCHEMA_FOLDER, SHEET_SCHEMA, UserError, _fail, _project_bank, project_argument
-from .files import write_atomic
+from .files import write_atomic, write_together
 
 if TYPE_CHECKING:
     from assessment.importing import PlannedSheet, SurveyImport
@@ -122,11 +124,15 @@ def import_command(
         schema_file=root / SCHEMA_FOLDER / SHEET_SCHEMA,
         force=force,
     )
-    for item in planned:
-        _write(item.path, item.text, force=force)
-    where = "answers/" + (f"{round_id}/" if round_id else "")
-    if project not in ("", "."):
-        where = f"{project.rstrip('/')}/{where}"
+    answers = "answers" if project in ("", ".") else f"{project.rstrip('/')}/answers"
+    try:
+        write_together({item.path: item.text.encode("utf-8") for item in planned}, root)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise click.ClickException(
+            f"{answers}: cannot write the answer sheets: {reason}; nothing was imported"
+        ) from None
+    where = f"{answers}/" + (f"{round_id}/" if round_id else "")
     _print_summary(survey, planned, where, keep_identity)
     click.echo(f"Next: cxmaturity validate {project}")
 
@@ -138,7 +144,7 @@ def _print_summary(
     delimiter = {",": "comma", ";": "semicolon", "\t": "tab"}[survey.delimiter]
     rows = "2 header rows" if survey.header_rows == 2 else "1 header row"
     click.echo(
-        f"Read {survey.path}: {len(survey.sheets)} responses "
+        f"Read {printable(survey.path)}: {len(survey.sheets)} responses "
         f"({survey.encoding}, {delimiter}-separated, {rows})."
     )
     question_columns = survey.question_columns
@@ -150,20 +156,28 @@ def _print_summary(
     for kind in ("team", "role"):
         column = next((c for c in survey.columns if c.target.kind == kind), None)
         if kind == "team" and survey.team_constant is not None:
-            matched += f"; every row's team is {survey.team_constant}"
+            matched += f"; every row's team is {printable(survey.team_constant)}"
         elif column is not None:
-            matched += f'; {kind} from "{column.header}"'
+            matched += f'; {kind} from "{printable(column.header)}"'
     click.echo(matched + ".")
-    tool_column = "the survey tool's own column"
-    tool = [c.header or "(blank)" for c in survey.ignored_columns if c.target.reason == tool_column]
-    others = [c for c in survey.ignored_columns if c.target.reason != tool_column]
-    if others:
+    from assessment.importing.columns import TOOL_COLUMN
+    from assessment.importing.survey import UNEXPECTED_LISTED
+
+    unexpected = survey.unexpected_columns
+    tool = [
+        printable(c.header) or "(blank)"
+        for c in survey.ignored_columns
+        if c.target.reason == TOOL_COLUMN
+    ]
+    if unexpected:
         click.echo("Columns ignored:")
-        for column in others:
+        for column in unexpected[:UNEXPECTED_LISTED]:
             why = column.target.reason or (
                 f"closest question: {column.closest}" if column.closest else "no question is close"
             )
-            click.echo(f'  "{column.header}" ({why})')
+            click.echo(f'  "{printable(column.header)}" ({why})')
+        if len(unexpected) > UNEXPECTED_LISTED:
+            click.echo(f"  … and {len(unexpected) - UNEXPECTED_LISTED:,} more")
     if tool:
         click.echo("The survey tool's own columns were ignored: " + ", ".join(tool) + ".")
     if survey.skipped_rows:
@@ -172,11 +186,11 @@ def _print_summary(
         click.echo(f"Skipped {count} response{'s' * (count != 1)} without answers: {rows_text}.")
     identity = survey.identity_columns
     if identity and not keep_identity:
-        names = ", ".join(f'"{h}"' for h in identity)
+        names = ", ".join(f'"{printable(h)}"' for h in identity)
         click.echo(f"Names and e-mail addresses not written: {names} (--keep-identity keeps them).")
     teams = Counter(p.sheet.team for p in sheets)
     replaced = sum(1 for p in sheets if p.replaces)
-    counts = ", ".join(f"{name} {count}" for name, count in sorted(teams.items()))
+    counts = ", ".join(f"{printable(name)} {count}" for name, count in sorted(teams.items()))
     click.echo(
         f"Wrote {len(sheets)} answer sheet{'s' * (len(sheets) != 1)} to {where} ({counts})"
         + (f", replacing {replaced}." if replaced else ".")

@@ -9,6 +9,7 @@ below return :class:`Markup` for what we format ourselves.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -30,10 +31,11 @@ from assessment.scoring import (
     Results,
 )
 
+from .bank_html import bank_line, bank_markdown, project_images
 from .chart_specs import Chart
 from .figures import round_name, short_label
 from .resources import cache_root, site_templates_dir
-from .text import as_text, as_theme_text, trusted
+from .text import as_text, as_theme_text
 
 PAGES = {
     "index.md": "home.md.j2",
@@ -124,12 +126,11 @@ def _anchor(value: str) -> Markup:
 
 
 def _markdown(text: str) -> Markup:
-    return trusted(text.strip())
+    return bank_markdown(text)
 
 
 def _one_line(text: str) -> Markup:
-    """Bank Markdown inside a table cell: one line, no pipes breaking the row."""
-    return trusted(" ".join(text.split()).replace("|", "&#124;"))
+    return bank_line(text)
 
 
 def round_date(round_: Round, assessment: Assessment) -> dt.date | None:
@@ -266,6 +267,9 @@ def render_pages(context: ReportContext) -> dict[str, str]:
     """Every page of the report as ``{path under docs/: Markdown}``."""
     env = environment()
     assessment = context.assessment
+    images = project_images(assessment.root)
+    env.filters["markdown"] = functools.partial(bank_markdown, images=images)
+    env.filters["one_line"] = functools.partial(bank_line, images=images)
     common = template_values(context)
     pages = {}
     for path, template in PAGES.items():

@@ -24,7 +24,6 @@ from types import ModuleType
 from typing import Any
 
 import jinja2
-import markdown
 from markupsafe import Markup
 
 from assessment import __version__
@@ -38,6 +37,7 @@ from assessment.scoring import (
     score_assessment,
 )
 
+from .bank_html import ImageSource, bank_html, project_images
 from .engine import OutputRefused
 from .figures import chart_specs
 from .files import write_atomic
@@ -166,14 +166,6 @@ def _visible(value: object) -> object:
     return without_controls(value)
 
 
-def _markdown_converter() -> Any:
-    converter = markdown.Markdown(extensions=["tables", "sane_lists"], output_format="html")
-    # Banks are validated to hold no raw HTML; should any slip through, it shows as text.
-    converter.preprocessors.deregister("html_block")
-    converter.inlinePatterns.deregister("html")
-    return converter
-
-
 def _svg_uri(svg: str) -> Markup:
     """A chart's SVG as a data: URI, so the document needs no file and fetches nothing."""
     encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
@@ -188,13 +180,15 @@ def _chart_width(svg: str) -> Markup:
     return Markup(f"{float(match.group(1)) * CHART_SCALE / _PT_PER_MM:.1f}mm")
 
 
-def print_environment() -> jinja2.Environment:
-    """The Jinja environment of the print templates: strict, HTML-escaping every value."""
-    converter = _markdown_converter()
+def print_environment(images: ImageSource | None = None) -> jinja2.Environment:
+    """The Jinja environment of the print templates: strict, HTML-escaping every value.
+
+    Bank Markdown is shown with :func:`~generator.bank_html.bank_html`, its images from
+    ``images``.
+    """
 
     def to_html(text: str) -> Markup:
-        html = converter.reset().convert(text.strip())
-        return Markup(html)
+        return bank_html(text, images)
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(site_templates_dir() / "print"),
@@ -237,7 +231,8 @@ def render_report_html(context: ReportContext, logo: str | None = None) -> str:
         "created": _w3c_date(context),
         "version": __version__,
     }
-    return print_environment().get_template(REPORT_TEMPLATE).render(values)
+    images = project_images(context.assessment.root)
+    return print_environment(images).get_template(REPORT_TEMPLATE).render(values)
 
 
 # The PDF --------------------------------------------------------------------------------------

@@ -156,11 +156,17 @@ class _SiteTask:
 
 
 def find_projects(folder: Path) -> list[Path]:
-    """The immediate subfolders of ``folder`` holding an ``assessment.yml``, sorted by name."""
-    return sorted(
-        (p for p in folder.iterdir() if p.is_dir() and (p / PROJECT_FILE).is_file()),
-        key=lambda p: p.name,
-    )
+    """The immediate subfolders of ``folder`` holding an ``assessment.yml``, sorted by name.
+
+    Each real project counts once, however many links lead to it: the real folder when it
+    is in ``folder``, else the first link to it by name.
+    """
+    found: dict[str, Path] = {}
+    for path in sorted(folder.iterdir(), key=lambda p: (p.is_symlink(), p.name)):
+        if not path.is_dir() or not (path / PROJECT_FILE).is_file():
+            continue
+        found.setdefault(os.path.realpath(path), path)
+    return sorted(found.values(), key=lambda p: p.name)
 
 
 def client_slugs(projects: Sequence[Path]) -> dict[Path, str]:

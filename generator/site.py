@@ -10,9 +10,7 @@ written to, and nothing is deleted that does not carry our marker.
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import io
 import json
 import signal
 from collections.abc import Mapping
@@ -24,6 +22,7 @@ from typing import Any
 import yaml
 
 from assessment.benchmark import ClientBenchmark
+from assessment.cells import records_csv
 from assessment.document import CSV_COLUMNS, results_document, results_rows
 from assessment.loading import MATERIAL_COLOURS, load_assessment
 from assessment.model import PROJECT_FILE, Assessment
@@ -195,12 +194,8 @@ def _branding_css(assessment: Assessment) -> str:
 
 
 def _scores_csv(results: Results) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for by in (None, "team", "role"):
-        writer.writerows(results_rows(results, by))
-    return buffer.getvalue()
+    rows = [row for by in (None, "team", "role") for row in results_rows(results, by)]
+    return records_csv(CSV_COLUMNS, rows)
 
 
 def generate(

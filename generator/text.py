@@ -4,8 +4,9 @@ Answer-sheet notes, team and client names come from people and are shown as writ
 every ASCII punctuation character becomes a numeric character reference, which Markdown
 and HTML show literally but never read as syntax (no links, emphasis, tables, HTML, Jinja
 or Markdown headings), control characters are dropped and line breaks become spaces.
-Text we generate ourselves (numbers, bank Markdown that passed validation) is wrapped in
-:class:`markupsafe.Markup` and passes through unchanged.
+Text we generate ourselves (numbers, and bank Markdown once
+:mod:`generator.bank_html` has made it clean HTML) is wrapped in :class:`markupsafe.Markup`
+and passes through unchanged.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import unicodedata
 
 from markupsafe import Markup
 
-_ENTITIES = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
-_ENTITIES |= {ord("\n"): " ", ord("\r"): " ", ord("\t"): " "}
+INERT_PUNCTUATION = {ord(c): f"&#{ord(c)};" for c in string.punctuation}
+"""Every ASCII punctuation character as a character reference: shown, never read as syntax."""
+_ENTITIES = INERT_PUNCTUATION | {ord("\n"): " ", ord("\r"): " ", ord("\t"): " "}
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -55,8 +57,3 @@ def as_theme_text(value: str) -> str:
 
 _THEME_LOOKALIKES = {ord("<"): "‹", ord(">"): "›", ord('"'): "”", ord("`"): "‘"}
 _ENTITY_START = re.compile(r"&(?=[#A-Za-z0-9])")
-
-
-def trusted(markdown: str) -> Markup:
-    """Mark Markdown we wrote or validated (bank text) as safe to render."""
-    return Markup(markdown)

@@ -328,13 +328,13 @@ BANK_ERRORS = [
             "        text: Question one?\n",
             "        text: Question one?\n        help: See <b>it</b>\n",
         ),
-        "proj/bank.yml:29:15: dimensions[0].questions[0].help: raw HTML is not allowed in bank "
+        "proj/bank.yml:29:19: dimensions[0].questions[0].help: raw HTML is not allowed in bank "
         "text; use Markdown",
         id="raw-html-in-help",
     ),
     pytest.param(
         ("title: Fix one,", "title: Fix one, body: 'Run <script>alert(1)</script>',"),
-        "proj/bank.yml:31:47: dimensions[0].questions[0].tune_ups[0].body: raw HTML is not "
+        "proj/bank.yml:31:52: dimensions[0].questions[0].tune_ups[0].body: raw HTML is not "
         "allowed in bank text; use Markdown",
         id="raw-html-in-tune-up",
     ),
@@ -343,8 +343,8 @@ BANK_ERRORS = [
             "        text: Question one?\n",
             "        text: Question one?\n        help: '[Click](javascript:alert(1))'\n",
         ),
-        "proj/bank.yml:29:15: dimensions[0].questions[0].help: javascript:, vbscript: and data: "
-        "links are not allowed",
+        "proj/bank.yml:29:24: dimensions[0].questions[0].help: links may go only to http:, "
+        "https:, mailto: or a relative address, not javascript:",
         id="javascript-link",
     ),
 ]

@@ -55,11 +55,21 @@ def test_csv_has_a_column_per_question_with_its_allowed_answers(
     assert result.stdout_bytes.decode("utf-8") == (
         "respondent,team,role,"
         "alpha.one: Question one? [1 Not at all · 2 Rarely · 3 Sometimes · 4 Mostly · "
-        "5 Always · n/a],"
-        "alpha.two: Question two? [No · Partly · Yes · n/a],"
+        "5 Always · n/a · don't know],"
+        "alpha.two: Question two? [No · Partly · Yes · n/a · don't know],"
         '"beta.three: Which channels? [select all that apply, separated by "";"": '
-        'Chat · E-mail (or n/a)]"\r\n'
+        "Chat · E-mail (or n/a, or don't know)]\"\r\n"
     )
+
+
+def test_csv_offers_dont_know_only_where_the_bank_takes_it(
+    write_project: WriteProject,
+) -> None:
+    bank = MINI_BANK.replace(
+        "        scale: yes-no\n", "        scale: yes-no\n        dont_know: false\n"
+    )
+    result = run("export", write_project({"bank.yml": bank}))
+    assert "alpha.two: Question two? [No · Partly · Yes · n/a]," in result.stdout
 
 
 def test_csv_out_file_is_for_excel_and_never_overwritten(
@@ -117,16 +127,7 @@ def _figures(group: GroupResult) -> list[tuple[Any, ...]]:
     ("round_id", "bank_line"),
     [
         pytest.param("2026-q2", "bank: banks/cx-core-1.0.yml", id="1.0"),
-        pytest.param(
-            "2026-q4",
-            "bank: cx-core",
-            id="2.0",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason='issue 8: the survey import does not read "don\'t know" yet '
-                "(assessment/importing.py); 2026-q4 has 54 such answers",
-            ),
-        ),
+        pytest.param("2026-q4", "bank: cx-core", id="2.0"),  # with 54 "don't know" answers
     ],
 )
 def test_round_trip_export_fill_import_gives_the_same_scores(

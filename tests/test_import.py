@@ -17,7 +17,7 @@ from assessment.loading import answer_score, load_assessment, load_bank
 from assessment.problems import InputError
 from generator.cli import cli
 
-from .conftest import ACME, ROOT, WriteProject
+from .conftest import ACME, MINI_BANK, ROOT, WriteProject
 
 SURVEYS = ROOT / "tests" / "fixtures" / "surveys"
 # The survey fixtures were made from cx-core 1.0 (their column titles are its question
@@ -504,6 +504,11 @@ ANSWERS = [
     ("beta.three", "E-mail;Chat;", ["email", "chat"]),
     ("beta.three", "email; chat", ["email", "chat"]),
     ("beta.three", "n/a", "n/a"),
+    ("alpha.one", "Don't know", "dont-know"),
+    ("alpha.one", "I don’t know", "dont-know"),
+    ("alpha.two", "?", "dont-know"),
+    ("alpha.two", "dont-know", "dont-know"),
+    ("beta.three", "Do not know", "dont-know"),
 ]
 
 
@@ -539,6 +544,19 @@ dimensions:
           - {id: b-, label: Option b-}
           - {id: na-, label: Option na-}
 """
+
+
+def test_dont_know_where_the_bank_does_not_take_it(
+    write_project: WriteProject, tmp_path: Path
+) -> None:
+    bank = MINI_BANK.replace(
+        "        scale: yes-no\n", "        scale: yes-no\n        dont_know: false\n"
+    )
+    write_project({"bank.yml": bank})
+    assert problems("Team,alpha.two\nA,Don't know\n", tmp_path) == [
+        'survey.csv:row 2, column "alpha.two": this question does not take "don\'t know": '
+        "the bank expects everyone to be able to answer it"
+    ]
 
 
 @pytest.mark.parametrize(
