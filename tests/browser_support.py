@@ -107,7 +107,8 @@ class Theme:
     credit: str
     """The footer's credit link to the theme: the one link out of the site."""
     search_requests: tuple[str, ...]
-    """What a page fetches for its search (URL path starts), all finished once it is ready."""
+    """What a page fetches for its search (URL path starts), all finished once it is ready.
+    Served, the index is JSON; from disk (the offline plugin) the same name ending in .js."""
     search_index: str
     """The URL path of the search index, served."""
     open_search: str
@@ -121,7 +122,7 @@ THEMES = {
     "mkdocs": Theme(
         engine="mkdocs",
         credit="https://squidfunk.github.io/mkdocs-material/",
-        search_requests=("/assets/javascripts/workers/search.", "/search/search_index.json"),
+        search_requests=("/assets/javascripts/workers/search.", "/search/search_index.js"),
         search_index="/search/search_index.json",
         open_search="input.md-search__input",
         search_box="input.md-search__input",
@@ -130,7 +131,7 @@ THEMES = {
     "zensical": Theme(
         engine="zensical",
         credit="https://zensical.org/",
-        search_requests=("/search.json", "/assets/javascripts/workers/search."),
+        search_requests=("/search.js", "/assets/javascripts/workers/search."),
         search_index="/search.json",
         open_search="button.md-search__button",
         search_box='dialog[aria-label="Search"] input[role="combobox"]',
