@@ -55,7 +55,7 @@ MATERIAL_COLOURS = [
     "black",
     "white",
 ]
-_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")  # \Z: "$" would let a line break through
 
 
 def _load_banks(

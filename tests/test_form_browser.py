@@ -485,7 +485,7 @@ def test_the_report_site_publishes_the_form_and_it_works_there(
         context = record.attach(browser.new_context(viewport=DESKTOP, accept_downloads=True))
         try:
             page = context.new_page()
-            page.goto(origin + "/answer/", wait_until="load")
+            page.goto(origin + "/answer.html", wait_until="load")
             assert (page.locator("h1").text_content() or "").startswith("Answer the assessment")
             page.click("text=Open the answer form")
             page.wait_for_url(f"{origin}/{SITE_FORM}")
