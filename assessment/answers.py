@@ -13,6 +13,8 @@ from .problems import Problem, did_you_mean
 from .source import Document, Location
 from .spec_errors import show_value, spec_problems
 
+OUTSIDE_ANSWERS = "not under 'answers:'; indent the answers by two spaces below 'answers:'"
+
 
 class BadAnswer(Exception):
     """An answer that does not fit its question's scale; the message is for people."""
@@ -122,12 +124,25 @@ def answer_score(question: Question, value: Any) -> float | None:
     return chosen / total * 100
 
 
+def _outside_answers(document: Document, problems: list[Problem]) -> list[Problem]:
+    """Answers written flush left, below an empty ``answers:``, get one hint each instead
+    of "unknown key" (and ``answers:`` no "got nothing")."""
+    data = document.data
+    if data.get("answers") is not None:
+        return problems
+    stray = {key for key in data if "." in key and key not in SheetSpec.model_fields}
+    if not stray:
+        return problems
+    hints = [document.problem((key,), OUTSIDE_ANSWERS, key=True) for key in sorted(stray)]
+    return hints + [p for p in problems if p.key not in stray and p.key != "answers"]
+
+
 def build_sheet(document: Document, bank: Bank) -> tuple[Sheet | None, list[Problem]]:
     """Check a parsed answer sheet against the bank and build the :class:`Sheet`."""
     try:
         spec = SheetSpec.model_validate(document.data)
     except pydantic.ValidationError as error:
-        return None, spec_problems(document, error, SheetSpec)
+        return None, _outside_answers(document, spec_problems(document, error, SheetSpec))
     problems: list[Problem] = []
     answers: dict[str, Answer] = {}
     questions = bank.questions

@@ -7,6 +7,7 @@ problem of the project at once, each as ``path:line:column: key: message``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pydantic
@@ -17,7 +18,7 @@ from .banks import build_bank, bundled_banks, bundled_path, load_bank, merge_ban
 from .formats import ProjectSpec
 from .logo import logo_problem
 from .markup import ImageFolder
-from .model import PROJECT_FILE, Assessment, Bank, Round, Settings, Thresholds
+from .model import PROJECT_FILE, Assessment, Bank, Round, Settings, Sheet, Thresholds
 from .names import folded, merge_names
 from .problems import InputError, Problem, did_you_mean
 from .sheet_files import (
@@ -55,7 +56,7 @@ MATERIAL_COLOURS = [
     "black",
     "white",
 ]
-_HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}\Z")  # \Z: "$" would let a line break through
 
 
 def _load_banks(
@@ -215,11 +216,13 @@ def load_project_bank(project: Path | str = ".") -> Bank:
     return bank
 
 
-def load_assessment(project: Path | str = ".") -> Assessment:
+def load_assessment(project: Path | str = ".", *, with_sheets: bool = True) -> Assessment:
     """Read a project folder into an :class:`Assessment`, or raise :class:`InputError`.
 
     Every file is read and checked before raising, so the error lists every problem (and
-    the warnings found on the way).
+    the warnings found on the way). ``with_sheets=False`` reads only ``assessment.yml`` and
+    the banks (the rounds come without sheets): what a blank form or template needs, which
+    a broken answer sheet must never block.
     """
     root, display = Path(project), str(project)
     spec, document, problems = _read_config(root, display)
@@ -239,6 +242,10 @@ def load_assessment(project: Path | str = ".") -> Assessment:
         for i, r in enumerate(round_specs)
         if r.bank is not None
     }
+    if not with_sheets:
+        if problems or bank is None:
+            raise InputError(problems)
+        return Assessment(settings, bank, _rounds(spec, {}, own_banks), display)
     banks = {r: own_banks.get(r, bank) for r in round_ids or [DEFAULT_ROUND]}
     with collector_paused():
         found = read_sheets(root, display, round_ids, banks)
@@ -262,14 +269,19 @@ def load_assessment(project: Path | str = ".") -> Assessment:
     warnings += action_warnings
     if problems or bank is None:
         raise InputError(problems + warnings)
-    if round_specs:
-        rounds = tuple(
-            Round(r.id, r.date, r.title, tuple(sheets[r.id]), own_banks.get(r.id))
-            for r in round_specs
-        )
-    else:
-        rounds = (Round(DEFAULT_ROUND, spec.date, None, tuple(sheets[DEFAULT_ROUND])),)
+    rounds = _rounds(spec, sheets, own_banks)
     return Assessment(settings, bank, rounds, display, tuple(sorted(warnings)), actions)
+
+
+def _rounds(
+    spec: ProjectSpec, sheets: Mapping[str, list[Sheet]], own_banks: Mapping[str, Bank | None]
+) -> tuple[Round, ...]:
+    if spec.rounds:
+        return tuple(
+            Round(r.id, r.date, r.title, tuple(sheets.get(r.id, ())), own_banks.get(r.id))
+            for r in spec.rounds
+        )
+    return (Round(DEFAULT_ROUND, spec.date, None, tuple(sheets.get(DEFAULT_ROUND, ()))),)
 
 
 __all__ = [

@@ -24,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import Resolver
 
 from .problems import Problem
+from .yaml_hints import explain
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 """Largest file read: a bank or answer sheet is a few kilobytes, a bigger file is a mistake."""
@@ -418,7 +419,7 @@ def parse_text(text: str, display: str) -> tuple[Document | None, list[Problem]]
     try:
         root = loader.get_single_node()
     except yaml.MarkedYAMLError as error:
-        return None, [_syntax_problem(error, display)]
+        return None, [_syntax_problem(error, text, display)]
     except yaml.reader.ReaderError as error:
         at = error.position
         line = text.count("\n", 0, at) + 1
@@ -457,7 +458,13 @@ def read_document(path: Path, display: str | None = None) -> tuple[Document | No
     return parse_text(text, shown)
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, display: str) -> Problem:
+def _syntax_problem(error: yaml.MarkedYAMLError, text: str, display: str) -> Problem:
+    """A syntax error at the line of the mistake with its fix, when it is a common one
+    (:mod:`.yaml_hints`), else in the parser's words at the place it gave up."""
+    hint = explain(error, text)
+    if hint is not None:
+        line, column, message = hint
+        return Problem(display, line + 1, column + 1, "", f"YAML syntax error: {message}")
     mark = error.problem_mark or error.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     problem = error.problem or "invalid YAML"

@@ -1,8 +1,10 @@
 """The ``cxmaturity`` command: a thin layer over the ``assessment`` and ``generator`` APIs.
 
-Each command parses its options, calls one library function and prints. User errors
-become exit status 2 with ``path:line:column: key: message`` lines, in one place
-(:class:`_Commands`), never a traceback.
+Each command parses its options, calls one library function and prints. Failures become
+one line and an exit status in one place (:class:`_Commands`), never a traceback: 2 for
+mistakes in the input or the arguments (``path:line:column: key: message``), 1 when the
+system cannot do what was asked (a read-only folder, a full disk, a busy port, a failed
+engine), 130 for Ctrl-C and 143 for SIGTERM.
 """
 
 from __future__ import annotations
@@ -10,16 +12,23 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import shlex
+import shutil
+import signal
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from assessment import __version__
 from assessment.problems import InputError, Problem
 
+from .editor import SCHEMA_FOLDER as SCHEMA_FOLDER  # what the other commands import
+from .editor import SCHEMA_MARK as SCHEMA_MARK
+from .editor import SETTINGS_FILE, TEMPLATE_FILE, modeline, write_editor_settings, write_schemas
+from .editor import SHEET_SCHEMA as SHEET_SCHEMA
 from .engine import ENGINES, BuildError, OutputRefused, WarmEngine
 from .files import write_atomic
 from .resources import DEFAULT_OUT
@@ -32,6 +41,8 @@ if TYPE_CHECKING:
 # ours, and `--help` stays instant.
 
 USER_ERROR = 2
+INTERRUPTED = 128 + signal.SIGINT
+TERMINATED = 128 + signal.SIGTERM
 LAZY_COMMANDS = {
     "import": ".cli_import:import_command",
     "export": ".cli_import:export_command",
@@ -41,16 +52,35 @@ LAZY_COMMANDS = {
     "form": ".cli_form:form_command",
     "collect": ".cli_form:collect_command",
 }
-SCHEMA_FOLDER = "schemas"
-SHEET_SCHEMA = "answer-sheet.schema.json"
-SCHEMA_MARK = "Written by `cxmaturity schema`: regenerate it rather than edit it."
-TEMPLATE_FILE = "answer-sheet-template.yml"
+PROJECT_FILE = "assessment.yml"
+"""What makes a folder a project (``assessment.model.PROJECT_FILE``, not imported here to
+keep start-up fast; a test holds them equal)."""
+Decorated = TypeVar("Decorated", bound=Callable[..., Any])
 
 
 class UserError(click.ClickException):
     """A mistake in how the command was called or in the files it was given: exit 2."""
 
     exit_code = USER_ERROR
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that the same clean-up runs; exits 143."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+def stop_status(stop: KeyboardInterrupt) -> int:
+    """The exit status of a command stopped by Ctrl-C (130) or SIGTERM (143)."""
+    return TERMINATED if isinstance(stop, Terminated) else INTERRUPTED
+
+
+def system_error(error: OSError) -> str:
+    """An error of the operating system as one line: the file, then what went wrong."""
+    what = error.strerror or str(error)
+    return f"{error.filename}: {what}" if error.filename else what
 
 
 class _Commands(click.Group):
@@ -75,20 +105,66 @@ class _Commands(click.Group):
         try:
             return super().invoke(ctx)
         except InputError as error:
-            for problem in error.problems:
+            problems = error.problems
+            for problem in problems:
                 click.echo(str(problem), err=True)
-            errors = [p for p in error.problems if not p.warning]
-            count = len(errors)
-            files = len({p.path for p in errors})
-            click.echo(
-                f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}",
-                err=True,
-            )
+            errors = [p for p in problems if not p.warning]
+            # No count under a lone "project folder not found": there is no file to count.
+            if len(errors) != 1 or os.path.lexists(errors[0].path):
+                count, files = len(errors), len({p.path for p in errors})
+                click.echo(
+                    f"{count} problem{'s' * (count != 1)} in {files} file{'s' * (files != 1)}",
+                    err=True,
+                )
             ctx.exit(USER_ERROR)
+        except KeyboardInterrupt as stop:
+            click.echo("Interrupted.", err=True)
+            ctx.exit(stop_status(stop))
+        except OSError as error:
+            raise click.ClickException(system_error(error)) from None
 
 
 def _fail(message: str) -> NoReturn:
     raise UserError(message)
+
+
+def find_project(start: Path | None = None) -> str | None:
+    """The nearest folder holding ``assessment.yml``, here or above (as git finds its
+    repository), as a path from here; ``None`` when there is none."""
+    here = Path.cwd() if start is None else start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / PROJECT_FILE).is_file():
+            return os.path.relpath(folder)
+    return None
+
+
+def project_argument(*, optional: bool = False) -> Callable[[Decorated], Decorated]:
+    """The PROJECT argument: a folder, by default the project this folder is in (or
+    ``.``, which then says it is no project). ``optional``: ``None`` when there is none."""
+
+    def found(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+        if value is not None:
+            return value
+        return find_project() or (None if optional else ".")
+
+    return click.argument("project", required=False, callback=found)
+
+
+def _write_project(directory: Path, bank: Bank, bank_id: str, client: str) -> None:
+    """The files of a new project: what ``init`` writes into a new or empty folder."""
+    from assessment.loading import bundled_path
+    from assessment.sheets import answer_sheet_template
+
+    values = {"client": json.dumps(client, ensure_ascii=False), "bank": bank_id}
+    for name in ("assessment.yml", "README.md"):
+        source = bundled_path("init", name).read_text(encoding="utf-8")
+        _write_new(directory / name, string.Template(source).safe_substitute(values))
+    (directory / "answers").mkdir(parents=True, exist_ok=True)
+    (directory / "answers" / ".gitkeep").touch()
+    write_schemas(bank, directory / SCHEMA_FOLDER)
+    write_editor_settings(directory)
+    # No schema line: the editor settings cover the template and every copy of it.
+    _write_new(directory / TEMPLATE_FILE, answer_sheet_template(bank, None))
 
 
 def _warn(warnings: Iterable[Problem]) -> None:
@@ -111,11 +187,11 @@ def _project_bank(project: str | None) -> Bank:
     the schemas that help to fix it.
     """
     from assessment.loading import bundled_banks, load_bank, load_project_bank
-    from assessment.model import PROJECT_FILE
 
-    if project is None and not Path(PROJECT_FILE).exists():
+    project = project or find_project()
+    if project is None:
         return load_bank(bundled_banks()["cx-core"])
-    return load_project_bank(project or ".")
+    return load_project_bank(project)
 
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -142,31 +218,33 @@ def init(directory: Path, client: str, bank_id: str) -> None:
     Example:
       cxmaturity init acme --client "Acme Outdoor Co."
     """
-    from assessment.loading import bundled_banks, bundled_path, load_bank
-    from assessment.sheets import answer_sheet_template
+    from assessment.loading import bundled_banks, load_bank
 
     banks = bundled_banks()
     if bank_id not in banks:
         _fail(f"unknown bank '{bank_id}'; bundled banks: {', '.join(banks)}")
-    if directory.exists() and any(directory.iterdir()):
+    existed = directory.exists()
+    if existed and any(directory.iterdir()):
         _fail(f"{directory}: folder is not empty; init only writes into a new or empty folder")
     bank = load_bank(banks[bank_id])
-    values = {"client": json.dumps(client, ensure_ascii=False), "bank": bank_id}
-    for name in ("assessment.yml", "README.md"):
-        source = bundled_path("init", name).read_text(encoding="utf-8")
-        _write_new(directory / name, string.Template(source).safe_substitute(values))
-    (directory / "answers").mkdir(parents=True, exist_ok=True)
-    (directory / "answers" / ".gitkeep").touch()
-    _write_schemas(bank, directory / SCHEMA_FOLDER)
-    template = answer_sheet_template(bank, f"{SCHEMA_FOLDER}/{SHEET_SCHEMA}")
-    _write_new(directory / TEMPLATE_FILE, template)
+    try:
+        _write_project(directory, bank, bank_id, client)
+    except OSError as error:
+        # Whatever was written goes again: the folder was new or empty.
+        if existed:
+            for path in directory.iterdir():
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        else:
+            shutil.rmtree(directory, ignore_errors=True)
+        raise click.ClickException(f"{directory}: not created ({error.strerror})") from None
     click.echo(f"Created {directory}/ for {client}, asking the {bank.id} bank.")
-    click.echo(f"Next: copy {directory}/{TEMPLATE_FILE} to {directory}/answers/<team>/<name>.yml,")
-    click.echo(f"fill it in, then run: cxmaturity validate {directory}")
+    template, sheet = directory / TEMPLATE_FILE, directory / "answers" / "TEAM" / "NAME.yml"
+    click.echo(f"Next: cp {shlex.quote(str(template))} {shlex.quote(str(sheet))}")
+    click.echo(f"fill it in, then run: cxmaturity validate {shlex.quote(str(directory))}")
 
 
 @cli.command()
-@click.argument("project", required=False)
+@project_argument(optional=True)
 @click.option("--team", default="", help="Fill in the team.")
 @click.option(
     "--out",
@@ -196,7 +274,7 @@ def template(project: str | None, team: str, out: Path | None) -> None:
 
 
 @cli.command()
-@click.argument("project", default=".")
+@project_argument()
 def validate(project: str) -> None:
     """Check every file of a project; list every problem with file, line and key.
 
@@ -215,7 +293,7 @@ def validate(project: str) -> None:
 
 
 @cli.command()
-@click.argument("project", default=".")
+@project_argument()
 @click.option(
     "--format",
     "output",
@@ -243,6 +321,11 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
 
     from .terminal import score_table
 
+    if output == "json" and by is not None:
+        _fail(
+            "--by applies to the table and to csv: the JSON document already holds every "
+            "team and role (its teams and roles)"
+        )
     assessment = load_assessment(project)
     _warn(assessment.warnings)
     known = [r.id for r in assessment.rounds]
@@ -255,36 +338,19 @@ def score(project: str, output: str, by: str | None, round_id: str | None) -> No
         click.echo(json.dumps(document, indent=2, ensure_ascii=False))
     elif output == "csv":
         click.echo(records_csv(CSV_COLUMNS, results_rows(results, by)), nl=False)
+        hidden = [g.name for g in results.current.groups(by) if not g.shown] if by else []
+        if hidden:
+            click.echo(
+                f"left out, with fewer than {results.min_group_size} respondents each "
+                f"(counted only in the totals; report.min_group_size): {', '.join(hidden)}",
+                err=True,
+            )
     else:
         click.echo(score_table(assessment, results, plan, by))
 
 
-def _write_schemas(bank: Bank, folder: Path) -> list[Path]:
-    from assessment.actions import actions_schema
-    from assessment.schemas import SCHEMA_DIALECT, bank_schema, project_schema, sheet_schema
-
-    schemas = {
-        SHEET_SCHEMA: sheet_schema(bank),
-        "bank.schema.json": bank_schema(),
-        "assessment.schema.json": project_schema(),
-        "actions.schema.json": {"$schema": SCHEMA_DIALECT, **actions_schema(bank)},
-    }
-    for name in schemas:
-        path = folder / name
-        if path.exists() and SCHEMA_MARK not in path.read_text(encoding="utf-8", errors="replace"):
-            _fail(f"{path}: exists and was not written by cxmaturity; nothing written")
-    written = []
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, schema in schemas.items():
-        path = folder / name
-        text = json.dumps({"$comment": SCHEMA_MARK, **schema}, indent=2, ensure_ascii=False)
-        write_atomic(path, (text + "\n").encode("utf-8"))
-        written.append(path)
-    return written
-
-
 @cli.command()
-@click.argument("project", required=False)
+@project_argument(optional=True)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -296,22 +362,40 @@ def schema(project: str | None, out: Path | None) -> None:
     \b
     Writes answer-sheet.schema.json (made from the project's bank: every question,
     its text and its allowed answers), bank.schema.json, assessment.schema.json and
-    actions.schema.json (every plan item id of the bank, for actions.yml).
-    Put the printed line at the top of a YAML file (the YAML extension of VS Code,
-    or any editor with yaml-language-server, then checks it).
+    actions.schema.json (every plan item id of the bank, for actions.yml),
+    and the project's .vscode/settings.json (unless it has one) that applies them to
+    every sheet in answers/. Other editors with yaml-language-server need the printed
+    first line in each sheet.
     Example:
       cxmaturity schema acme
     """
     bank = _project_bank(project)
-    folder = out or Path(project or ".") / SCHEMA_FOLDER
-    for path in _write_schemas(bank, folder):
+    root = Path(project or ".")
+    folder = out or root / SCHEMA_FOLDER
+    try:
+        written = write_schemas(bank, folder)
+    except OutputRefused as error:
+        _fail(str(error))
+    if project is not None and folder == root / SCHEMA_FOLDER:
+        settings = write_editor_settings(root)
+        written += [settings] if settings else []
+    for path in written:
         click.echo(f"wrote {path}")
-    click.echo("In an answer sheet, the first line then reads (path relative to the sheet):")
-    click.echo(f"# yaml-language-server: $schema=<relative path to {folder / SHEET_SCHEMA}>")
+    if project is not None:
+        click.echo(
+            f"VS Code's YAML extension checks every sheet in {root / 'answers'}/ with them "
+            f"({root / SETTINGS_FILE})."
+        )
+    sheets = root / "answers" / "TEAM"
+    click.echo(
+        f"Elsewhere, a sheet in {sheets.parent}/<team>/ starts with this line "
+        "(one more ../ for each folder deeper):"
+    )
+    click.echo(modeline(folder / SHEET_SCHEMA, sheets))
 
 
 @cli.command()
-@click.argument("project", default=".")
+@project_argument()
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -356,6 +440,7 @@ def build(
             jobs=jobs,
             round_id=round_id,
             warm=warm,
+            notify=lambda line: click.echo(line, err=True),
         )
     except OutputRefused as error:
         _fail(str(error))
@@ -371,22 +456,37 @@ def build(
 
 
 @cli.command()
-@click.argument("project", default=".")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve(project: str, host: str, port: int) -> None:
-    """Preview the report while you edit: it rebuilds and reloads when a YAML file changes.
+@project_argument()
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to serve on (0.0.0.0: every network interface, to preview from a phone).",
+)
+@click.option(
+    "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port."
+)
+@click.pass_context
+def serve(ctx: click.Context, project: str, host: str, port: int) -> None:
+    """Preview the report while you edit: it rebuilds and reloads when a file changes.
 
     \b
-    An invalid edit prints its problems and keeps the last good version on screen.
+    An invalid edit shows its problems, in the terminal and on top of the page, over the
+    last good version. Ctrl+C stops it.
     Example:
       cxmaturity serve acme        # then open http://127.0.0.1:8000/
     """
     from .serve import serve as serve_preview
 
-    serve_preview(Path(project), host, port, lambda line: click.echo(line, err=True))
+    try:
+        serve_preview(Path(project), host, port, lambda line: click.echo(line, err=True))
+    except KeyboardInterrupt as stop:  # the preview said "Stopped."
+        ctx.exit(stop_status(stop))
+    except BuildError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def main() -> None:
     """Entry point of the ``cxmaturity`` console script."""
+    signal.signal(signal.SIGTERM, _terminate)
     cli(prog_name="cxmaturity")

@@ -16,7 +16,7 @@ import click
 
 from assessment.problems import printable
 
-from .cli import SCHEMA_FOLDER, SHEET_SCHEMA, UserError, _fail, _project_bank
+from .cli import SCHEMA_FOLDER, SHEET_SCHEMA, UserError, _fail, _project_bank, project_argument
 from .files import write_atomic, write_together
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def _project_rounds(root: Path) -> list[str] | None:
 
 @click.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.argument("project", default=".")
+@project_argument()
 @click.option("--round", "round_id", help="The round the answers belong to (one of the project's).")
 @click.option(
     "--mapping",

@@ -6,6 +6,7 @@ can start MkDocs (:class:`WarmEngine`) before it imports anything heavy itself.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -29,7 +30,13 @@ def engine_command(engine: str, config: Path, site: Path) -> list[str]:
     if engine == "zensical":
         return [_script("zensical"), "build", "--strict", "-f", str(config)]
     module = "properdocs" if engine == "properdocs" else "mkdocs"
+    if importlib.util.find_spec(module) is None:
+        raise BuildError(_not_installed(module))
     return [sys.executable, "-m", module, *_build_arguments(config, site)]
+
+
+def _not_installed(name: str) -> str:
+    return f"{name} is not installed: pip install {name}"
 
 
 def _build_arguments(config: Path, site: Path) -> list[str]:
@@ -40,7 +47,7 @@ def _script(name: str) -> str:
     beside = Path(sys.executable).parent / name
     found = str(beside) if beside.exists() else shutil.which(name)
     if not found:
-        raise BuildError(f"{name} is not installed: pip install {name}")
+        raise BuildError(_not_installed(name))
     return found
 
 

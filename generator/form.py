@@ -181,21 +181,15 @@ def load_form_settings(
     Answer sheets are not read: a broken sheet must not stop anyone from answering. Returns
     what is worth a warning (a logo left out) as the third item.
     """
-    # loading.py reads settings only as part of a whole assessment; these two functions
-    # are the part that reads and checks assessment.yml without the answer sheets.
-    from assessment.loading import _read_config, _settings, load_project_bank
+    from assessment.loading import load_assessment
 
-    root, display = Path(project), str(project)
-    bank = load_project_bank(project)
-    spec, document, problems = _read_config(root, display)
-    settings = _settings(spec, document, root, display, problems)
-    if problems:
-        raise InputError(problems)
+    root = Path(project)
+    setup = load_assessment(project, with_sheets=False)
+    settings, bank = setup.settings, setup.bank
     where = str(root / PROJECT_FILE)
-    rounds = spec.rounds or []
-    chosen, title = _round([r.id for r in rounds], {r.id: r.title for r in rounds}, round_id, where)
-    own_bank = next((r.bank for r in rounds if r.id == chosen and r.bank is not None), None)
-    if own_bank is not None:
+    named = [r for r in setup.rounds if r.id != DEFAULT_ROUND]
+    chosen, title = _round([r.id for r in named], {r.id: r.title for r in named}, round_id, where)
+    if any(r.id == chosen and r.bank is not None for r in setup.rounds):
         message = (
             f"round '{chosen}' was answered on a bank of its own; the form asks the "
             "assessment's bank, so give a round without one"

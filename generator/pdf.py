@@ -48,7 +48,9 @@ from .text import without_controls
 
 DEFAULT_PDF = "report.pdf"
 """Where a project's PDF is written unless ``--out`` says otherwise."""
-INSTALL_HINT = "pip install 'cxmaturity[pdf]'"
+INSTALL_HINT = (
+    "pip install 'cxmaturity[pdf]' (from a clone of its repository: pip install '.[pdf]')"
+)
 REPORT_TEMPLATE = "report.html.j2"
 PDF_MARK = b"cxmaturity-report-"
 """Starts the PDF's file identifier: how we recognise a PDF we wrote (and may replace)."""

@@ -12,9 +12,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import json
-import os
-import shutil
-import tempfile
+import signal
 from collections.abc import Mapping
 from concurrent.futures import Executor, ProcessPoolExecutor
 from dataclasses import dataclass
@@ -34,16 +32,20 @@ from assessment.problems import InputError, Problem
 from assessment.scoring import Results, score_assessment
 
 from .chart_specs import Chart, spec_key
-from .engine import OutputRefused, WarmEngine, run_engine
+from .colours import SLATE_BACKGROUND, WHITE, readable_on
+from .engine import BuildError, WarmEngine, run_engine
 from .figures import ChartSpec, chart_specs
 from .files import write_atomic
 from .form import site_files as form_site_files
+from .output import MARKER as MARKER  # where the portfolio and the tests find them
+from .output import Notify, building
+from .output import check_output as check_output
+from .output import swap_in as swap_in
+from .output import write_tree as write_tree
 from .pages import ReportContext, collect_notes, nav, render_pages
 from .resources import DEFAULT_OUT, base_config_path, cache_root, site_templates_dir
 from .text import as_theme_text
 
-MARKER = ".cxmaturity-output"
-"""Marks a folder this tool wrote: only such folders are ever replaced or deleted."""
 PARALLEL_FROM = 6
 """Render charts in worker processes when at least this many need drawing."""
 
@@ -66,6 +68,13 @@ class BuildReport:
 def cache_dir() -> Path:
     """Where rendered charts are kept, keyed by a hash of their content."""
     return cache_root() / "charts"
+
+
+def quiet_worker() -> None:
+    """Start a worker process: Ctrl-C and SIGTERM are for the main process, which then
+    stops its workers itself (a worker of its own would print a traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def render_charts(
@@ -95,7 +104,8 @@ def render_charts(
     if pool is not None and len(missing) > 1:
         drawn = list(pool.map(render, [spec for _, spec in missing]))
     elif len(missing) >= PARALLEL_FROM and jobs > 1:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(missing))) as pool:
+        workers = min(jobs, len(missing))
+        with ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker) as pool:
             drawn = list(pool.map(render, [spec for _, spec in missing]))
     else:
         drawn = [render(spec) for _, spec in missing]
@@ -160,14 +170,23 @@ def site_config(
 
 
 def _branding_css(assessment: Assessment) -> str:
+    """The client's ``#rrggbb`` colours for the theme, in the shades that can be read.
+
+    The header (white text on it) and links on white use the nearest shade of the primary
+    colour that reaches 4.5:1 against white; links on the dark scheme's background one that
+    reaches it there. The colour as given stays for what only decorates.
+    """
     settings = assessment.settings
     rules = []
     if _palette_colour(settings.primary) == "custom":
-        rules.append(
-            f'[data-md-color-primary="custom"] {{ --md-primary-fg-color: {settings.primary}; '
-            f"--md-primary-fg-color--light: {settings.primary}; "
-            f"--md-primary-fg-color--dark: {settings.primary}; }}"
-        )
+        primary = settings.primary.lower()
+        rules += [
+            f'[data-md-color-primary="custom"] {{ --md-primary-fg-color: {primary}; '
+            f"--md-primary-fg-color--light: {primary}; "
+            f"--md-primary-fg-color--dark: {readable_on(primary, WHITE)}; }}",
+            '[data-md-color-scheme="slate"][data-md-color-primary="custom"] '
+            f"{{ --md-typeset-a-color: {readable_on(primary, SLATE_BACKGROUND)}; }}",
+        ]
     if _palette_colour(settings.accent) == "custom":
         rules.append(
             f'[data-md-color-accent="custom"] {{ --md-accent-fg-color: {settings.accent}; }}'
@@ -234,46 +253,6 @@ def source_date_epoch(assessment: Assessment, results: Results) -> int:
     return calendar.timegm(date.timetuple())
 
 
-# Writing and swapping -------------------------------------------------------------------------
-
-
-def write_tree(files: Mapping[str, bytes], folder: Path) -> None:
-    """Write ``files`` under ``folder`` (which this function creates)."""
-    for relative, content in files.items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
-
-
-def check_output(out: Path) -> None:
-    """Refuse an output folder we did not create, unless it is empty."""
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise OutputRefused(f"{out}: exists and is not a folder; not replaced")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise OutputRefused(
-            f"{out}: folder is not empty and was not written by cxmaturity; "
-            "not replaced (choose another --out, or empty it yourself)"
-        )
-
-
-def swap_in(built: Path, out: Path) -> None:
-    """Replace ``out`` by ``built`` in two renames; the old copy is deleted only after."""
-    (built / MARKER).write_text("Written by cxmaturity; replaced on every build.\n")
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    try:
-        os.replace(built, out)
-    except OSError:
-        if old.exists():
-            os.replace(old, out)
-        raise
-    if old.exists() and (old / MARKER).exists():
-        shutil.rmtree(old)
-    elif old.exists():  # was empty when checked
-        old.rmdir()
-
-
 def prepare(
     project: str | Path, round_id: str | None = None
 ) -> tuple[Assessment, Results, TuneUpPlan]:
@@ -299,16 +278,18 @@ def build(
     round_id: str | None = None,
     warm: WarmEngine | None = None,
     peers: ClientBenchmark | None = None,
+    notify: Notify | None = None,
 ) -> BuildReport:
     """Build a project's report site (or only its MkDocs project with ``docs_only``).
 
     ``warm`` is an engine the caller started early (MkDocs only); one is started here
     otherwise. ``peers`` adds where the client stands among a portfolio's other clients.
+    ``notify`` is told when the build waits for another one writing the same folder.
     """
     if warm is None and engine == "mkdocs" and not docs_only:
         warm = WarmEngine()
     try:
-        return _build(project, out, engine, docs_only, jobs, cache, round_id, warm, peers)
+        return _build(project, out, engine, docs_only, jobs, cache, round_id, warm, peers, notify)
     finally:
         if warm is not None:
             warm.cancel()
@@ -323,27 +304,29 @@ def _build(
     cache: Path | None,
     round_id: str | None,
     warm: WarmEngine | None,
-    peers: ClientBenchmark | None = None,
+    peers: ClientBenchmark | None,
+    notify: Notify | None,
 ) -> BuildReport:
     assessment, results, plan = prepare(project, round_id)
     target = out if out is not None else Path(project) / DEFAULT_OUT
-    check_output(target)
+    check_output(target)  # before the work: checked again under the lock
     specs = chart_specs(assessment, results)
     charts, rendered = render_charts(specs, cache if cache is not None else cache_dir(), jobs)
     files = generate(assessment, results, plan, charts, peers)
     pages = sum(1 for name in files if name.endswith(".md"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    try:
-        if docs_only:
-            write_tree(files, work / "result")
-        else:
-            write_tree(files, work / "project")
-            epoch = source_date_epoch(assessment, results)
-            run_engine(engine, work / "project", work / "result", epoch, warm)
-        swap_in(work / "result", target)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with building(target, notify) as work:
+        try:
+            if docs_only:
+                write_tree(files, work / "result")
+            else:
+                write_tree(files, work / "project")
+                epoch = source_date_epoch(assessment, results)
+                run_engine(engine, work / "project", work / "result", epoch, warm)
+            swap_in(work / "result", target)
+        except OSError as error:
+            raise BuildError(
+                f"{target}: not built ({error.strerror}); the previous output is untouched"
+            ) from None
     return BuildReport(
         target,
         pages,

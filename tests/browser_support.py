@@ -82,18 +82,74 @@ def serve(folder: Path) -> Iterator[str]:
 
 
 def site_pages(root: Path) -> list[str]:
-    """Every HTML page of a built site as the path a reader's browser asks for."""
-    paths = []
-    for page in sorted(root.rglob("*.html")):
-        relative = page.relative_to(root).as_posix()
-        paths.append("/" + relative.removesuffix("index.html"))
-    return paths
+    """Every HTML page of a built site as the path a reader's browser asks for (links name
+    their page's file, so that the site works opened from disk too)."""
+    return ["/" + page.relative_to(root).as_posix() for page in sorted(root.rglob("*.html"))]
 
 
 def file_for(root: Path, path: str) -> Path:
     """The file a URL path of the site is served from (a folder means its index.html)."""
     target = root / path.lstrip("/")
     return target / "index.html" if target.is_dir() else target
+
+
+@dataclass(frozen=True)
+class Theme:
+    """What differs between the engines' themes, for the tests that drive them.
+
+    Material (MkDocs) and Zensical's theme share the page's structure (navigation, palette
+    toggle, content); their search differs: Material's box is in the header and its worker
+    fetches the index, Zensical's opens a dialog (in a shadow root) and the page fetches the
+    index for its worker.
+    """
+
+    engine: str
+    credit: str
+    """The footer's credit link to the theme: the one link out of the site."""
+    search_requests: tuple[str, ...]
+    """What a page fetches for its search (URL path starts), all finished once it is ready.
+    Served, the index is JSON; from disk (the offline plugin) the same name ending in .js."""
+    search_index: str
+    """The URL path of the search index, served."""
+    open_search: str
+    """What to click to get the search box."""
+    search_box: str
+    search_results: str
+    """The links of the results shown."""
+
+
+THEMES = {
+    "mkdocs": Theme(
+        engine="mkdocs",
+        credit="https://squidfunk.github.io/mkdocs-material/",
+        search_requests=("/assets/javascripts/workers/search.", "/search/search_index.js"),
+        search_index="/search/search_index.json",
+        open_search="input.md-search__input",
+        search_box="input.md-search__input",
+        search_results=".md-search-result__list a[href]",
+    ),
+    "zensical": Theme(
+        engine="zensical",
+        credit="https://zensical.org/",
+        search_requests=("/search.js", "/assets/javascripts/workers/search."),
+        search_index="/search.json",
+        open_search="button.md-search__button",
+        search_box='dialog[aria-label="Search"] input[role="combobox"]',
+        search_results='dialog[aria-label="Search"] a[role="option"][href]',
+    ),
+}
+
+
+def search(page: Page, theme: Theme, words: str) -> list[str]:
+    """Type into the theme's search box; returns the links of the results shown."""
+    page.locator(theme.open_search).click()
+    box = page.locator(theme.search_box)
+    box.click()
+    box.press_sequentially(words)
+    results = page.locator(theme.search_results)
+    results.first.wait_for(timeout=10_000)
+    links: list[str] = results.evaluate_all("links => links.map(a => a.href)")
+    return links
 
 
 @dataclass

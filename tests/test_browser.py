@@ -1,11 +1,14 @@
 """The bundled example's report site in a real browser: Debian's Chromium driven by
-Playwright, the site served over http on 127.0.0.1 as a reader would open it.
+Playwright, the site served over http on 127.0.0.1 as a reader would open it, and opened
+from disk (file://) as a reader of a mailed or zipped report does.
 
-The site is built once for the module (its caches in a temporary folder) and one browser
-serves every test. A page load costs Chromium about a third of a CPU-second, so every page
-is visited once per colour scheme, in a browser context of its own (:func:`tour`), and the
-tests that only read what the browser saw share that visit; the tests that act (search,
-a phone's screen) each open a context of their own.
+Every test runs against the site built by each engine: MkDocs (Material) and Zensical,
+whose theme is Material's successor. The site is built once per engine (its caches in a
+temporary folder) and one browser serves every test. A page load costs Chromium about a
+third of a CPU-second, so every page is visited once per colour scheme, in a browser
+context of its own (:func:`tour`), and the tests that only read what the browser saw
+share that visit; the tests that act (search, a phone's screen) each open a context of
+their own.
 
 Needs the ``chromium`` package and the ``playwright`` and ``axe-playwright-python``
 packages (the system browser is used: never ``playwright install``); skipped without them.
@@ -20,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 
@@ -33,12 +36,15 @@ from .browser_support import (
     DESKTOP,
     LOAD_IMAGES,
     PHONE,
+    THEMES,
     Recorder,
+    Theme,
     file_for,
+    search,
     serve,
     site_pages,
 )
-from .conftest import ACME
+from .conftest import ACME, WriteProject
 
 try:
     from axe_playwright_python.sync_playwright import Axe
@@ -55,8 +61,6 @@ pytestmark = [
     ),
 ]
 
-MATERIAL_CREDIT = "https://squidfunk.github.io/mkdocs-material/"
-"""Material's footer credit: the one link out of the site (only followed when clicked)."""
 WHITE = "rgb(255, 255, 255)"
 TO_DARK = 'label[for="__palette_1"]'
 """Material's palette toggle while the light scheme shows: switches to the slate scheme."""
@@ -68,11 +72,6 @@ COLOUR_RULES = {
 }
 """The rules a colour scheme can change: the dark scheme is audited for these only (the
 pages' structure is the same in both)."""
-SEARCH_READY = """() => {
-  const meta = document.querySelector(".md-search-result__meta");
-  return meta !== null && !/Initializing/i.test(meta.textContent);
-}"""
-"""True once Material's search worker has loaded the index (the status line changes)."""
 SEEN = """() => ({
   nav: Array.from(document.querySelectorAll("nav.md-nav--primary a.md-nav__link[href]"),
                   (a) => a.href),
@@ -95,18 +94,24 @@ def listing(what: str, items: list[str]) -> str:
 # The site, a server and a browser, once per module -------------------------------------------
 
 
+@pytest.fixture(scope="module", params=sorted(THEMES))
+def theme(request: pytest.FixtureRequest) -> Theme:
+    """The engine the site is built with, and what differs in its theme."""
+    return THEMES[request.param]
+
+
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory, cache_root: Path) -> Path:
-    root = tmp_path_factory.mktemp("acme")
-    return build(ACME, root / "site", cache=cache_root / "charts").out
+def site(tmp_path_factory: pytest.TempPathFactory, cache_root: Path, theme: Theme) -> Path:
+    root = tmp_path_factory.mktemp(f"acme-{theme.engine}")
+    return build(ACME, root / "site", engine=theme.engine, cache=cache_root / "charts").out
 
 
 @pytest.fixture(scope="module")
 def pages(site: Path) -> list[str]:
-    """Every page of the site, as URL paths ("/404.html", "/bank/", …, "/")."""
-    # The answer form is a page of its own, not Material's: test_form_browser drives it.
+    """Every page of the site, as URL paths ("/404.html", "/bank.html", …, "/index.html")."""
+    # The answer form is a page of its own, not the theme's: test_form_browser drives it.
     found = [path for path in site_pages(site) if path != f"/{SITE_FORM}"]
-    assert len(found) == 16, found  # 15 pages and Material's 404 page
+    assert len(found) == 16, found  # 15 pages and the theme's 404 page
     return found
 
 
@@ -127,21 +132,37 @@ def browser() -> Iterator[Browser]:
 class Session:
     """One browser context with one page, and a record of what happened in it."""
 
-    def __init__(self, browser: Browser, origin: str, viewport: dict[str, int]) -> None:
+    def __init__(
+        self, browser: Browser, origin: str, viewport: dict[str, int], theme: Theme
+    ) -> None:
         self.origin = origin
+        self.theme = theme
         self.record = Recorder(origin)
         self.context: BrowserContext = self.record.attach(browser.new_context(viewport=viewport))
         self.page: Page = self.context.new_page()
+        self.finished: list[str] = []
+        self.context.on("requestfinished", lambda request: self.finished.append(request.url))
 
     def open(self, path: str, settle: bool = False) -> Page:
-        """Go to a page; with ``settle``, also wait until its search is ready: its last
-        request (the search index, fetched by a worker) is done, so that leaving the page
-        aborts nothing (an aborted request would count as a failed one)."""
+        """Go to a page; with ``settle``, also wait until its search is ready: what it
+        fetches for it (the index, the worker) is done, so that leaving the page aborts
+        nothing (an aborted request would count as a failed one)."""
+        self.finished.clear()
         response = self.page.goto(self.origin + path, wait_until="load")
-        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        if not self.origin.startswith("file:"):  # from disk there is no status to check
+            assert response is not None and response.ok, f"{path}: {response and response.status}"
         if settle:
-            self.page.wait_for_function(SEARCH_READY)
+            for _ in range(1000):
+                if self.search_ready():
+                    break
+                self.page.wait_for_timeout(10)
+            assert self.search_ready(), f"{path}: search not ready; fetched {self.finished}"
         return self.page
+
+    def search_ready(self) -> bool:
+        """Whether what the open page fetches for its search has all arrived."""
+        paths = [url.removeprefix(self.origin).split("?")[0] for url in self.finished]
+        return all(any(p.startswith(w) for p in paths) for w in self.theme.search_requests)
 
     def images(self) -> list[dict[str, Any]]:
         """Every image of the open page, loaded (see ``LOAD_IMAGES``)."""
@@ -161,12 +182,12 @@ OpenSession = Callable[[dict[str, int]], "Session"]
 
 
 @pytest.fixture
-def open_session(browser: Browser, origin: str) -> Iterator[OpenSession]:
+def open_session(browser: Browser, origin: str, theme: Theme) -> Iterator[OpenSession]:
     """Opens this test's browser context, with a given viewport."""
     sessions: list[Session] = []
 
     def opener(viewport: dict[str, int]) -> Session:
-        sessions.append(Session(browser, origin, viewport))
+        sessions.append(Session(browser, origin, viewport, theme))
         return sessions[-1]
 
     yield opener
@@ -207,12 +228,16 @@ class Tour:
 
 @pytest.fixture(scope="module")
 def tour(
-    browser: Browser, origin: str, pages: list[str], tmp_path_factory: pytest.TempPathFactory
+    browser: Browser,
+    origin: str,
+    pages: list[str],
+    theme: Theme,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Tour]:
     """Every page on a desktop screen in the light scheme, then, switched with Material's
     toggle, in the dark one: each page loaded (its images and search index too), read and
     audited with axe-core; the home page photographed in the dark scheme."""
-    session = Session(browser, origin, DESKTOP)
+    session = Session(browser, origin, DESKTOP, theme)
     visit = Tour(session.record, tmp_path_factory.mktemp("screenshots") / "home-dark.png")
     axe = Axe()
     try:
@@ -221,7 +246,7 @@ def tour(
             visit.images[path] = session.images()
             visit.seen["default", path] = session.page.evaluate(SEEN)
             visit.audit(axe, session, "default", path)
-        session.open("/")
+        session.open("/index.html")
         session.to_dark_mode()
         session.images()
         session.page.screenshot(path=str(visit.screenshot), full_page=True)
@@ -262,10 +287,10 @@ def test_every_image_and_every_chart_loads(tour: Tour, site: Path):
     assert len(charts) == 11
 
 
-def test_the_site_makes_no_request_outside_itself(tour: Tour):
+def test_the_site_makes_no_request_outside_itself(tour: Tour, theme: Theme):
     requests = tour.record.requests
-    # What pages fetch by themselves counts too: the search worker's index, the charts.
-    assert any(url.endswith("/search/search_index.json") for url in requests), requests
+    # What pages fetch by themselves counts too: the search index, the charts.
+    assert any(url.endswith(theme.search_index) for url in requests), requests
     assert any("/assets/charts/" in url for url in requests), requests
     assert tour.record.outside == [], listing("requests outside the site", tour.record.outside)
 
@@ -276,7 +301,7 @@ def test_the_site_makes_no_request_outside_itself(tour: Tour):
 def test_the_navigation_reaches_every_page(tour: Tour, pages: list[str]):
     """Following the navigation's links from the home page leads to every page built."""
     reached: set[str] = set()
-    queue = ["/"]
+    queue = ["/index.html"]
     while queue:
         path = queue.pop()
         if path in reached:
@@ -288,11 +313,13 @@ def test_the_navigation_reaches_every_page(tour: Tour, pages: list[str]):
             url = urlsplit(href)
             if f"{url.scheme}://{url.netloc}" == tour.record.origin:
                 queue.append(url.path)
-    built = [path for path in pages if path.endswith("/")]  # every index.html: not 404.html
+    built = [path for path in pages if path != "/404.html"]
     assert sorted(reached) == sorted(built)
 
 
-def test_every_link_resolves_and_only_the_theme_credit_leads_out(tour: Tour, site: Path):
+def test_every_link_resolves_and_only_the_theme_credit_leads_out(
+    tour: Tour, site: Path, theme: Theme
+):
     broken, outside = [], []
     for (scheme, path), seen in tour.seen.items():
         if scheme != "default":
@@ -300,31 +327,21 @@ def test_every_link_resolves_and_only_the_theme_credit_leads_out(tour: Tour, sit
         for href, in_credit in seen["links"]:
             url = urlsplit(href)
             if f"{url.scheme}://{url.netloc}" != tour.record.origin:
-                if not (in_credit and href == MATERIAL_CREDIT):
+                if not (in_credit and href == theme.credit):
                     outside.append(f"{path}: {href}")
                 continue
-            target = file_for(site, url.path)
-            if not target.is_file():
+            target = site / url.path.lstrip("/")
+            if not target.is_file():  # a folder is no page from disk
                 broken.append(f"{path}: {href} (no such file)")
-            elif url.fragment and target.suffix == ".html":
-                served = "/" + target.relative_to(site).as_posix().removesuffix("index.html")
-                if url.fragment not in tour.seen["default", served]["ids"]:
-                    broken.append(f"{path}: {href} (no element with id {url.fragment!r})")
+            elif (
+                url.fragment
+                and target.suffix == ".html"
+                and url.fragment not in tour.seen["default", url.path]["ids"]
+            ):
+                broken.append(f"{path}: {href} (no element with id {url.fragment!r})")
     assert broken == [], listing("broken links", broken)
     assert outside == [], listing("links out of the site", outside)
     assert any(in_credit for seen in tour.seen.values() for _, in_credit in seen["links"])
-
-
-def search(page: Page, words: str) -> list[str]:
-    """Type into Material's search box; returns the links of the results shown."""
-    box = page.locator("input.md-search__input")
-    box.click()
-    box.press_sequentially(words)
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)
-    links: list[str] = page.eval_on_selector_all(
-        ".md-search-result__list a[href]", "links => links.map(a => a.href)"
-    )
-    return links
 
 
 def visible_text(html: str) -> str:
@@ -352,12 +369,14 @@ def rare_question_word(site: Path) -> tuple[str, str]:
     return word, dimension
 
 
-def test_search_finds_a_question_by_a_word_of_its_text(open_session: OpenSession, site: Path):
+def test_search_finds_a_question_by_a_word_of_its_text(
+    open_session: OpenSession, site: Path, theme: Theme
+):
     word, dimension = rare_question_word(site)
     desktop = open_session(DESKTOP)
-    desktop.open("/", settle=True)
-    links = search(desktop.page, word)
-    expected = f"/dimensions/{dimension}/"
+    desktop.open("/index.html", settle=True)
+    links = search(desktop.page, theme, word)
+    expected = f"/dimensions/{dimension}.html"
     assert file_for(site, expected).is_file()
     assert expected in [urlsplit(link).path for link in links], (word, links)
     assert desktop.record.outside == [], listing("requests outside", desktop.record.outside)
@@ -421,3 +440,89 @@ def describe(violations: list[dict[str, str]]) -> str:
 def test_axe_finds_no_serious_or_critical_violation(tour: Tour):
     broken = list(tour.violations)
     assert broken == [], describe(broken)
+
+
+# Opened from disk -------------------------------------------------------------------------------
+
+EVERY_LINK = "() => Array.from(document.querySelectorAll('a[href]'), (a) => a.href)"
+
+
+def test_the_site_works_opened_from_disk(
+    browser: Browser,
+    site: Path,
+    pages: list[str],
+    theme: Theme,
+    tmp_path_factory: pytest.TempPathFactory,
+):
+    """A mailed or zipped report, opened from file:// URLs: every page loads with its
+    images, every link names a file (a folder would show a listing, or nothing), and
+    search finds a question; no request leaves the folder.
+
+    The 404 page is left out: a browser shows it only when a server sends it (its links
+    start at the server's root), and from disk a missing file gets the browser's own page.
+    """
+    disk = Session(browser, site.as_uri(), DESKTOP, theme)
+    shot = tmp_path_factory.mktemp("screenshots") / f"search-from-disk-{theme.engine}.png"
+    broken, not_files = [], []
+    try:
+        for path in pages:
+            if path == "/404.html":
+                continue
+            disk.open(path, settle=True)
+            broken += [f"{path}: {i['src']}" for i in disk.images() if not i["loaded"]]
+            for href in disk.page.evaluate(EVERY_LINK):
+                url = urlsplit(href)
+                if url.scheme == "file" and not Path(unquote(url.path)).is_file():
+                    not_files.append(f"{path}: {href}")
+        word, dimension = rare_question_word(site)
+        disk.open("/index.html", settle=True)
+        found = [link.split("?")[0].split("#")[0] for link in search(disk.page, theme, word)]
+        disk.page.screenshot(path=str(shot))
+    finally:
+        disk.close()
+    assert broken == [], listing("images that did not load", broken)
+    assert not_files == [], listing("links to no file", not_files)
+    assert (site / "dimensions" / f"{dimension}.html").as_uri() in found, (word, found)
+    record = disk.record
+    assert (record.errors, record.failures) == ([], []), (
+        listing("console errors", record.errors) + "\n" + listing("failed", record.failures)
+    )
+    assert record.outside == [], listing("requests outside the folder", record.outside)
+    assert shot.stat().st_size > 10_000  # there to look at, in the tmp folder
+
+
+# A client's own colour --------------------------------------------------------------------------
+
+
+def test_a_light_brand_colour_still_reads_in_both_schemes(
+    browser: Browser, theme: Theme, write_project: WriteProject, cache_root: Path
+):
+    """A client's light green (#66cc99: white on it, or it on white, is 1.97:1) gets
+    readable shades in the header and in links, in the light and the dark scheme."""
+    project = write_project(
+        {
+            "assessment.yml": 'client: Test Co\nbank: bank.yml\nbranding: {primary: "#66cc99"}\n',
+            "answers/a.yml": "team: X\nanswers:\n  alpha.one: 2\n  alpha.two: partly\n",
+        }
+    )
+    out = build(project, project / "site", engine=theme.engine, cache=cache_root / "charts").out
+    violations = []
+    with serve(out) as origin:
+        session = Session(browser, origin, DESKTOP, theme)
+        try:
+            for scheme in ("default", "slate"):
+                for path in ("/index.html", "/plan.html"):
+                    session.open(path, settle=True)
+                    if scheme == "slate" and path == "/index.html":
+                        session.to_dark_mode()
+                    for rule in (
+                        Axe().run(session.page, options=COLOUR_RULES).response["violations"]
+                    ):
+                        violations += [
+                            f"{path} [{scheme}] {rule['id']} {node['target']}: "
+                            + " ".join(node.get("failureSummary", "").split())[:160]
+                            for node in rule["nodes"]
+                        ]
+        finally:
+            session.close()
+    assert violations == [], listing("colour violations", violations)

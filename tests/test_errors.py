@@ -40,17 +40,14 @@ READING_ERRORS = [
     pytest.param(
         {SHEET: "team: X: Y\nanswers: {}\n"},
         [
-            "proj/answers/a.yml:1:8: YAML syntax error: "
-            "mapping values are not allowed in this context"
+            "proj/answers/a.yml:1:7: YAML syntax error: the value holds ': ', which YAML reads "
+            'as a new key; put it in quotes: team: "X: Y"'
         ],
         id="yaml-syntax",
     ),
     pytest.param(
         {SHEET: sheet("  alpha.one: [1\n  alpha.two: yes\n")},
-        [
-            "proj/answers/a.yml:4:12: YAML syntax error: did not find expected ',' or ']' "
-            "(while parsing a flow sequence on line 3)"
-        ],
+        ["proj/answers/a.yml:3:14: YAML syntax error: this '[' is never closed; end it with ']'"],
         id="yaml-syntax-unclosed-list",
     ),
     pytest.param(

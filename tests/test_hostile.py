@@ -455,7 +455,7 @@ def test_a_long_id_is_valid(loaded: Load):
 
 @pytest.mark.parametrize("dimension_id", ["con", "nul", "com1", "lpt9"])
 def test_windows_device_names_are_refused_as_ids(problems_of: Problems, dimension_id: str):
-    # Ids become file names (dimensions/<id>/index.html); Windows cannot create these.
+    # Ids become file names (dimensions/<id>.html); Windows cannot create these.
     bank = bank_with("  - id: beta\n", f"  - id: {dimension_id}\n")
     assert problems_of({"bank.yml": bank}) == [
         f"proj/bank.yml:37:9: dimensions[1].id: '{dimension_id}' is a device name on Windows, "
@@ -748,8 +748,8 @@ def test_a_hostile_build_writes_nothing_outside_its_output_folder(hostile_build)
 
 def test_hostile_notes_show_as_text(hostile_build):
     out = hostile_build[0]
-    alpha = PageText(out / "dimensions" / "alpha" / "index.html").quotes
-    beta = PageText(out / "dimensions" / "beta" / "index.html").quotes
+    alpha = PageText(out / "dimensions" / "alpha.html").quotes
+    beta = PageText(out / "dimensions" / "beta.html").quotes
     first = f"— {HTML_RESPONDENT}, ../../outside"
     assert sorted(alpha) == sorted(
         [
@@ -763,7 +763,7 @@ def test_hostile_notes_show_as_text(hostile_build):
 
 
 def test_team_names_with_slashes_are_text_on_the_teams_page(hostile_build):
-    cells = PageText(hostile_build[0] / "teams" / "index.html").cells
+    cells = PageText(hostile_build[0] / "teams.html").cells
     assert "../../outside" in cells
     assert "a/b" in cells
 

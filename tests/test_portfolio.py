@@ -438,7 +438,7 @@ def test_client_sites_never_name_the_other_clients(built):
 def test_a_client_report_shows_where_it_stands(built):
     _, _, out = built
     site = out / "clients" / "dune"
-    page = Page(site / "peers" / "index.html", site)
+    page = Page(site / "peers.html", site)
     table = page.tables[0]
     rows = {row[0]: row[1:] for row in table[1:]}
     # Hand-computed above: overall 66.7 against median 50, q1 33.3, q3 60.4.
@@ -449,6 +449,6 @@ def test_a_client_report_shows_where_it_stands(built):
     home = Page(site / "index.html", site)
     assert "Among peers" in home.content and "median of 50.0" in home.content
     assert "Among peers" in home.text  # in the navigation too
-    fern = Page(out / "clients" / "fern" / "peers" / "index.html")
+    fern = Page(out / "clients" / "fern" / "peers.html")
     gamma = next(row for row in fern.tables[0] if row[0] == "Gamma")
     assert "not compared: fewer than 5 clients have a score" in gamma[-1]

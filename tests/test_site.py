@@ -49,14 +49,14 @@ BANK = (
 )
 PAGES = [
     "index.html",
-    "plan/index.html",
-    "teams/index.html",
-    "roles/index.html",
-    "progress/index.html",
-    "methodology/index.html",
-    "bank/index.html",
-    "answer/index.html",
-    "downloads/index.html",
+    "plan.html",
+    "teams.html",
+    "roles.html",
+    "progress.html",
+    "methodology.html",
+    "bank.html",
+    "answer.html",
+    "downloads.html",
 ]
 MARKDOWN_PAGES = [
     "index.md",
@@ -261,7 +261,7 @@ def acme_figures():
 
 def test_every_page_exists(acme_site: Path, acme_figures):
     bank = acme_figures[0].bank
-    expected = PAGES + [f"dimensions/{d.id}/index.html" for d in bank.dimensions]
+    expected = PAGES + [f"dimensions/{d.id}.html" for d in bank.dimensions]
     missing = [page for page in expected if not (acme_site / page).is_file()]
     assert missing == []
     assert len(bank.dimensions) == 6
@@ -319,7 +319,7 @@ def test_every_chart_has_alt_text_with_its_scores(acme_pages, acme_figures):
 
 def test_every_page_names_the_client_round_and_date(acme_pages, acme_figures):
     bank = acme_figures[0].bank
-    pages = PAGES + [f"dimensions/{d.id}/index.html" for d in bank.dimensions]
+    pages = PAGES + [f"dimensions/{d.id}.html" for d in bank.dimensions]
     for name in pages:
         content = acme_pages[name].content
         for expected in ("Acme Outdoor Co.", "2026-q4", "12 November 2026"):
@@ -428,7 +428,7 @@ def test_downloads_are_the_scores_of_the_same_project(acme_site: Path, acme_figu
 
 
 def test_downloads_page_links_to_both_files(acme_pages, acme_site: Path):
-    page = acme_pages["downloads/index.html"]
+    page = acme_pages["downloads.html"]
     links = {page.resolve(v) for t, a, v in page.attributes if t == "a" and a == "href"}
     assert acme_site / "downloads" / "scores.csv" in links
     assert acme_site / "downloads" / "scores.json" in links
@@ -457,7 +457,7 @@ def test_the_site_makes_no_request_outside_itself(acme_site: Path, acme_pages):
 
 
 def test_question_bank_shows_each_question_key_as_typed_in_answer_sheets(acme_pages, acme_figures):
-    content = acme_pages["bank/index.html"].content
+    content = acme_pages["bank.html"].content
     missing = [key for key in acme_figures[0].bank.questions if key not in content]
     assert missing == []
 
@@ -556,7 +556,7 @@ def test_no_javascript_links(hostile_site: Path, hostile_pages):
 
 
 def test_notes_and_names_show_as_written(hostile_pages):
-    page = hostile_pages["dimensions/alpha/index.html"]
+    page = hostile_pages["dimensions/alpha.html"]
     assert page.quotes == [
         "[x](javascript:alert(1)) — <script>alert(1)</script>, a | b | c",
         "<img src=x onerror=alert(1)> $5 & $10 — Mallory [x](javascript:alert(1)), "
@@ -566,9 +566,9 @@ def test_notes_and_names_show_as_written(hostile_pages):
         "bellhere and **bold** — **bold** שלום עולם, {{ 7*7 }}",
     ]
     assert "49" not in " ".join(page.quotes)
-    beta = hostile_pages["dimensions/beta/index.html"]
+    beta = hostile_pages["dimensions/beta.html"]
     assert beta.quotes == ["line one line two — <script>alert(1)</script>, a | b | c"]
-    gamma = hostile_pages["dimensions/gamma/index.html"]
+    gamma = hostile_pages["dimensions/gamma.html"]
     assert gamma.quotes == ["evil reversed, שלום עולם — **bold** שלום עולם, {{ 7*7 }}"]
 
 
@@ -582,12 +582,12 @@ def test_client_name_shows_as_written_in_the_pages(hostile_pages):
 def test_pipes_in_names_do_not_break_tables(hostile_pages, hostile_project: Path):
     bank = load_assessment(hostile_project).bank
     alpha = next(d for d in bank.dimensions if d.id == "alpha")
-    questions, by_team = hostile_pages["dimensions/alpha/index.html"].tables
+    questions, by_team = hostile_pages["dimensions/alpha.html"].tables
     assert len(questions) == len(alpha.questions) + 1
     assert {len(row) for row in questions} == {6}
     assert [row[0] for row in by_team] == ["Team", *TEAMS, "Everyone"]
     assert {len(row) for row in by_team} == {3}
-    teams = hostile_pages["teams/index.html"].tables[0]
+    teams = hostile_pages["teams.html"].tables[0]
     assert [row[0] for row in teams] == ["Team", *TEAMS, "Everyone"]
     assert {len(row) for row in teams} == {len(teams[0])}
 
@@ -597,7 +597,7 @@ def test_control_and_bidi_characters_are_dropped(hostile_site: Path, hostile_pag
         assert "\x07" not in path.read_text("utf-8"), path
     for name, page in hostile_pages.items():
         assert BIDI_OVERRIDE not in page.content, name
-    assert "שלום עולם" in hostile_pages["dimensions/alpha/index.html"].content
+    assert "שלום עולם" in hostile_pages["dimensions/alpha.html"].content
 
 
 def test_a_single_round_shows_no_stray_asterisks(hostile_pages):
@@ -818,7 +818,7 @@ def test_the_generated_project_builds_with_zensical(acme_build, acme_figures, tm
     assert "Acme Outdoor Co." in home.content
     assert f"{results.current.all.score:.1f}" in home.content
     for dimension in assessment.bank.dimensions:
-        page = out / "dimensions" / dimension.id / "index.html"
+        page = out / "dimensions" / f"{dimension.id}.html"
         assert page.is_file(), page
         assert dimension.title in Page(page).content
     for path in html_files(out):
