@@ -110,6 +110,7 @@ def test_schema_prints_the_real_schema_line(
         "wrote proj/schemas/answer-sheet.schema.json",
         "wrote proj/schemas/bank.schema.json",
         "wrote proj/schemas/assessment.schema.json",
+        "wrote proj/schemas/actions.schema.json",
         "wrote proj/.vscode/settings.json",
         "VS Code's YAML extension checks every sheet in proj/answers/ with them "
         "(proj/.vscode/settings.json).",
@@ -119,7 +120,7 @@ def test_schema_prints_the_real_schema_line(
     ]
     # Settings of the project's own are left as they are.
     (tmp_path / "proj" / ".vscode" / "settings.json").write_text("{}\n")
-    assert "settings.json\n" not in run("schema", "proj").stdout.split("\n", 4)[3]
+    assert "settings.json\n" not in run("schema", "proj").stdout.split("\n", 5)[4]
     assert (tmp_path / "proj" / ".vscode" / "settings.json").read_text() == "{}\n"
 
 
